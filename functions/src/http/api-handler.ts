@@ -1,0 +1,81 @@
+import FindMyWay from 'find-my-way';
+import type { Request, Response } from '@google-cloud/functions-framework';
+import { DomainError } from '../../../shared/errors';
+import type { Logger } from '../log';
+import { requireRole, type Authenticator } from './auth';
+import { toErrorReply } from './error-status';
+import type { HttpMethod, Route } from './route';
+
+const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export interface ApiHandlerDeps {
+  routes: Route[];
+  authenticator: Authenticator;
+  corsOrigins: string[];
+  log: Logger;
+}
+
+export type HttpHandler = (req: Request, res: Response) => Promise<void>;
+
+/**
+ * The API's front door: routing (404/405), CORS, authentication and role checks, then one route
+ * handler; every failure leaves here as JSON with a stable code.
+ */
+export function createApiHandler({ routes, authenticator, corsOrigins, log }: ApiHandlerDeps): HttpHandler {
+  const router = FindMyWay<FindMyWay.HTTPVersion.V1>({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 300 });
+  for (const route of routes) router.on(route.method, route.path, () => undefined, { route });
+  const allowedOrigins = new Set(corsOrigins);
+
+  const allowedMethods = (path: string) => METHODS.filter((m) => router.find(m, path) !== null);
+
+  return async (req, res) => {
+    const started = Date.now();
+    const path = req.path ?? new URL(req.url, 'http://x').pathname;
+    const origin = req.headers.origin;
+    if (origin && allowedOrigins.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+    }
+    try {
+      if (req.method === 'OPTIONS') {
+        const methods = allowedMethods(path);
+        if (methods.length === 0) throw new DomainError('ROUTE_NOT_FOUND', `No route ${path}`);
+        res.setHeader('Access-Control-Allow-Methods', methods.join(', '));
+        res.setHeader('Access-Control-Allow-Headers', 'authorization, content-type');
+        res.setHeader('Access-Control-Max-Age', '600');
+        res.status(204).end();
+        return;
+      }
+      const match = router.find(req.method as HttpMethod, path);
+      if (!match) {
+        const methods = allowedMethods(path);
+        if (methods.length === 0) throw new DomainError('ROUTE_NOT_FOUND', `No route ${req.method} ${path}`, { path });
+        res.setHeader('Allow', methods.join(', '));
+        throw new DomainError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`, { allowed: methods });
+      }
+      const { route } = match.store as { route: Route };
+      const principal = route.role === 'public' ? null : await authenticator.authenticate(req.headers.authorization);
+      if (principal && route.role !== 'public') requireRole(principal, route.role);
+      const reply = await route.handle({
+        req, res, principal,
+        params: match.params as Record<string, string>,
+        query: (req.query ?? {}) as Record<string, unknown>,
+        body: req.body,
+      });
+      if (reply) {
+        for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+        res.setHeader('Cache-Control', 'no-store');
+        res.status(reply.status ?? 200).json(reply.body);
+      }
+      log.debug('request', { httpRequest: { requestMethod: req.method, requestUrl: req.originalUrl, status: res.statusCode, latency: `${(Date.now() - started) / 1000}s` } });
+    } catch (error) {
+      const reply = toErrorReply(error);
+      if (reply.unexpected) log.error('request failed', { error, path, method: req.method });
+      if (res.headersSent) {
+        res.destroy(error instanceof Error ? error : undefined);
+        return;
+      }
+      res.status(reply.status).json(reply.body);
+    }
+  };
+}
