@@ -1,4 +1,9 @@
-import type { QueryShape } from './version-queries';
+import { allReadShapes, type QueryShape } from './version-queries';
+
+/** Every shape any function can run; later modules add theirs here. */
+export function allQueryShapes(): QueryShape[] {
+  return [...allReadShapes()];
+}
 
 export interface IndexField { fieldPath: string; order?: 'ASCENDING' | 'DESCENDING'; arrayConfig?: 'CONTAINS' }
 export interface CompositeIndex { collectionGroup: string; queryScope: 'COLLECTION'; fields: IndexField[] }
@@ -24,4 +29,22 @@ export function indexKey(index: CompositeIndex): string {
   return `${index.collectionGroup}|${index.queryScope}|${index.fields
     .map((f) => `${f.fieldPath}:${f.order ?? f.arrayConfig}`)
     .join(',')}`;
+}
+
+/** Every composite index the code's query shapes need, deduplicated, in a stable order. */
+export function requiredIndexes(): CompositeIndex[] {
+  const byKey = new Map<string, CompositeIndex>();
+  for (const shape of allQueryShapes()) {
+    const index = requiredIndex(shape);
+    if (index) byKey.set(indexKey(index), index);
+  }
+  return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, index]) => index);
+}
+
+/**
+ * Search tokens are only queried through composite indexes; exempting them from single-field
+ * indexing saves hundreds of index entries per version.
+ */
+export function fieldOverrides() {
+  return [{ collectionGroup: 'versions', fieldPath: 'searchTokens', indexes: [] }];
 }
