@@ -1,5 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { freePort } from '../lib/free-port';
 
@@ -18,7 +18,8 @@ export interface FirestoreEmulatorOptions {
   port?: number;
   projectId?: string;
   rulesFile?: string;
-  importDir?: string;
+  /** An `*.overall_export_metadata` file written by a previous export. */
+  importFile?: string;
   /** Print the emulator's own output (default: only on failure). */
   verbose?: boolean;
 }
@@ -55,7 +56,7 @@ export async function startFirestoreEmulator(opts: FirestoreEmulatorOptions = {}
   const projectId = opts.projectId ?? 'demo-registry';
   const args = ['start', '--host=127.0.0.1', `--port=${port}`];
   if (opts.rulesFile) args.push(`--rules=${opts.rulesFile}`);
-  if (opts.importDir) args.push(`--import_data=${opts.importDir}`);
+  if (opts.importFile) args.push(`--import-data=${opts.importFile}`);
   // Run the JVM directly (the SDK's script does not exec it), so that the PID we hold is the emulator's.
   const jar = join(dirname(bin), 'cloud-firestore-emulator.jar');
   const child: ChildProcess = existsSync(jar)
@@ -95,6 +96,7 @@ export async function startFirestoreEmulator(opts: FirestoreEmulatorOptions = {}
       if (!res.ok) throw new Error(`emulator reset failed: ${res.status}`);
     },
     async exportTo(dir: string) {
+      mkdirSync(dir, { recursive: true });
       const res = await fetch(`${base}/emulator/v1/projects/${projectId}:export`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

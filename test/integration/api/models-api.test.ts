@@ -214,7 +214,7 @@ describe('models read API (functions framework + Firestore emulator)', () => {
         let cursor: string | null = null;
         let pages = 0;
         do {
-          const res = await get(`/api/models?${query}&page_size=10${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+          const res: request.Response = await get(`/api/models?${query}&page_size=10${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
           assert.ok(res.body.items.length <= 10);
           seen.push(...ids(res.body));
           cursor = res.body.nextCursor;
@@ -310,7 +310,7 @@ describe('models read API (functions framework + Firestore emulator)', () => {
     it('allows configured dashboard origins, including preflight', async () => {
       const res = await request(server).options('/api/models').set('Origin', 'https://dash.example.com').expect(204);
       assert.equal(res.headers['access-control-allow-origin'], 'https://dash.example.com');
-      assert.match(res.headers['access-control-allow-headers'], /authorization/);
+      assert.match(String(res.headers['access-control-allow-headers']), /authorization/);
     });
 
     it('does not allow other origins', async () => {

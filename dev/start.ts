@@ -1,0 +1,44 @@
+/** `npm start`: the whole local stack on its embedded defaults. Ctrl-C saves state and stops. */
+import { parseArgs } from 'node:util';
+import { startStack } from './stack';
+
+async function main() {
+  const { values } = parseArgs({
+    options: { 'no-demo': { type: 'boolean', default: false }, port: { type: 'string' } },
+    allowPositionals: false,
+  });
+  const port = Number(values.port ?? process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a TCP port, got ${values.port ?? process.env.PORT}`);
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
+  const stack = await startStack({ port, demo: !values['no-demo'], log: (l) => console.log(`• ${l}`) });
+  const viewer = await stack.token('viewer');
+  const deployer = await stack.token('deployer');
+  console.log(`
+Model registry running (data in ${stack.dataDir})
+  Dashboard   ${stack.url}/
+  API         ${stack.url}/api/models
+  Firestore   ${stack.firestore.host} (emulator)
+
+  Viewer token    ${viewer}
+  Deployer token  ${deployer}
+  More tokens:    npm run token -- --role=editor
+
+  curl -H "Authorization: Bearer ${viewer.slice(0, 12)}…" ${stack.url}/api/models
+
+Ctrl-C saves the data and stops everything.`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nsaving data and stopping…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});
