@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort } from '../dev/lib/free-port';
+import { median, round } from './stats';
+
+const ROOT = join(__dirname, '..');
+const FF_MAIN = join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
+
+/** Milliseconds from spawning a functions-framework process to its first 200 on `path`. */
+async function timeToFirst200(source: string, target: string, path: string, env: Record<string, string>, headers: Record<string, string> = {}): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [FF_MAIN, `--target=${target}`, `--source=${source}`, `--port=${port}`], {
+    env: { ...process.env, ...env, FUNCTION_TARGET: target, HOST: '127.0.0.1' }, stdio: 'ignore',
+  });
+  try {
+    for (;;) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
+        if (res.status === 200) return performance.now() - started;
+      } catch { /* not listening yet */ }
+      if (performance.now() - started > 30_000) throw new Error(`${target} never answered 200 on ${path}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+export interface ColdStartResult {
+  runs: number;
+  bareMs: number;
+  apiHealthMs: number;
+  apiFirstListMs: number;
+  ratioHealth: number;
+  ratioFirstList: number;
+}
+
+export async function benchColdStart(env: Record<string, string>, token: string, runs = 5): Promise<ColdStartResult> {
+  const bare: number[] = [];
+  const health: number[] = [];
+  const list: number[] = [];
+  const apiSource = join(ROOT, 'dist/functions/src/index.js');
+  for (let i = 0; i < runs; i++) {
+    bare.push(await timeToFirst200(join(__dirname, 'fixtures/bare/index.js'), 'bare', '/', {}));
+    health.push(await timeToFirst200(apiSource, 'api', '/api/health', env));
+    list.push(await timeToFirst200(apiSource, 'api', '/api/models', env, { authorization: `Bearer ${token}` }));
+  }
+  const b = median(bare);
+  return {
+    runs, bareMs: round(b), apiHealthMs: round(median(health)), apiFirstListMs: round(median(list)),
+    ratioHealth: round(median(health) / b, 2), ratioFirstList: round(median(list) / b, 2),
+  };
+}
