@@ -1,13 +1,17 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import type { ReadMeter } from '../../../shared/ports';
 import { lazyFirestore } from '../adapters/firestore/client';
+import { FirestoreCalendarRunRepository } from '../adapters/firestore/calendar-run-repository';
+import { FirestoreScheduleRepository } from '../adapters/firestore/schedule-repository';
 import { FirestoreRoleDirectory } from '../adapters/firestore/role-directory';
 import { FirestoreTrainingRunRepository } from '../adapters/firestore/run-repository';
 import { FirestoreVersionRepository } from '../adapters/firestore/version-repository';
+import { CalendarReader } from '../app/calendar';
 import { ModelReader } from '../app/model-reader';
 import { parseConfig, type ApiConfig } from '../config';
 import { createApiHandler, type HttpHandler } from '../http/api-handler';
 import { createAuthenticator } from '../http/auth';
+import { calendarRoutes } from '../http/routes/calendar-routes';
 import { healthRoutes } from '../http/routes/health-routes';
 import { modelReadRoutes } from '../http/routes/model-routes';
 import { devTokenVerifier, googleIdTokenVerifier } from '../http/token-verifiers';
@@ -24,9 +28,14 @@ export function buildApi(config: ApiConfig, overrides: ApiOverrides = {}): HttpH
   const versions = new FirestoreVersionRepository(firestore, overrides.meter);
   const runs = new FirestoreTrainingRunRepository(firestore, overrides.meter);
   const reader = new ModelReader(versions, runs);
+  const calendar = new CalendarReader(
+    new FirestoreScheduleRepository(firestore, overrides.meter),
+    new FirestoreCalendarRunRepository(firestore, overrides.meter),
+    { now: () => new Date() },
+  );
   const verifier = config.auth.mode === 'google' ? googleIdTokenVerifier(config.auth.audience) : devTokenVerifier(config.auth.secret);
   return createApiHandler({
-    routes: [...healthRoutes(), ...modelReadRoutes(reader)],
+    routes: [...healthRoutes(), ...modelReadRoutes(reader), ...calendarRoutes(calendar)],
     authenticator: createAuthenticator(verifier, config.roleBindings, new FirestoreRoleDirectory(firestore)),
     corsOrigins: config.corsOrigins,
     log: createLogger(config.logLevel),

@@ -1,8 +1,9 @@
+import { calendarQueryShapes } from './calendar-queries';
 import { allReadShapes, type QueryShape } from './version-queries';
 
 /** Every shape any function can run; later modules add theirs here. */
 export function allQueryShapes(): QueryShape[] {
-  return [...allReadShapes()];
+  return [...allReadShapes(), ...calendarQueryShapes()];
 }
 
 export interface IndexField { fieldPath: string; order?: 'ASCENDING' | 'DESCENDING'; arrayConfig?: 'CONTAINS' }

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { parseOrThrow } from '../../../../shared/validation';
+import { canonicalTimeZone, isValidTimeZone } from '../../../../shared/domain/schedule-projection';
+import type { CalendarReader } from '../../app/calendar';
+import type { Route } from '../route';
+
+/** Query strings arrive as strings, or arrays when repeated; a repeated parameter is an error. */
+const single = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (Array.isArray(v) ? { __repeated: v } : v), schema);
+const weeks = single(z.coerce.number().int().min(0).max(52));
+
+export const CalendarQueryParams = z
+  .strictObject({
+    weeks_past: weeks.default(10),
+    weeks_future: weeks.default(30),
+    tz: single(z.string().min(1).max(100).refine(isValidTimeZone, 'is not a known IANA time zone'))
+      .default('UTC')
+      .transform(canonicalTimeZone),
+  })
+  .refine((q) => q.weeks_past + q.weeks_future > 0, { path: ['weeks_future'], message: 'the calendar needs at least one week' });
+
+/** Seed 000's training calendar: `GET /api/training-schedules/calendar?weeks_past=&weeks_future=&tz=`. */
+export function calendarRoutes(reader: CalendarReader): Route[] {
+  return [
+    {
+      method: 'GET', path: '/api/training-schedules/calendar', role: 'viewer',
+      async handle({ query }) {
+        const q = parseOrThrow(CalendarQueryParams, query, 'query');
+        return { body: await reader.read({ tz: q.tz, weeksPast: q.weeks_past, weeksFuture: q.weeks_future }) };
+      },
+    },
+  ];
+}

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { http } from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import type { Firestore } from '@google-cloud/firestore';
+import { seedRegistry } from '../../../dev/demo/seed';
+import { lazyFirestore } from '../../../functions/src/adapters/firestore/client';
+import { FirestoreCalendarRunRepository } from '../../../functions/src/adapters/firestore/calendar-run-repository';
+import { FirestoreScheduleRepository } from '../../../functions/src/adapters/firestore/schedule-repository';
+import { CalendarReader } from '../../../functions/src/app/calendar';
+import { createApiHandler } from '../../../functions/src/http/api-handler';
+import { createAuthenticator } from '../../../functions/src/http/auth';
+import { calendarRoutes } from '../../../functions/src/http/routes/calendar-routes';
+import { devTokenVerifier } from '../../../functions/src/http/token-verifiers';
+import { createLogger } from '../../../functions/src/log';
+import type { CalendarResponse } from '../../../shared/domain/calendar';
+import { Schedule } from '../../../shared/schemas/schedule';
+import { TEST_SECRET, tokenFor } from '../../support/api';
+import { makeRun, makeVersion } from '../../support/fixtures';
+import { sharedFirestoreEmulator, testFirestore } from '../../support/firestore';
+
+/** Wednesday 2026-03-18 12:00 UTC: with 2 + 2 weeks in Warsaw the window is Mon 2026-03-02 … Sun 2026-03-29. */
+const NOW = new Date('2026-03-18T12:00:00Z');
+
+/**
+ * The calendar route behind the real front door (router, auth, errors) on the functions framework,
+ * with a fixed clock, until it is wired into functions/src/functions/api.ts.
+ */
+async function calendarTestServer() {
+  const emulator = await sharedFirestoreEmulator();
+  const firestore = lazyFirestore({ projectId: emulator.projectId, databaseId: '(default)' });
+  const reads = { count: 0 };
+  const meter = { add: (n: number) => { reads.count += n; } };
+  const reader = new CalendarReader(
+    new FirestoreScheduleRepository(firestore, meter),
+    new FirestoreCalendarRunRepository(firestore, meter),
+    { now: () => NOW },
+  );
+  http('calendar-api-test', createApiHandler({
+    routes: calendarRoutes(reader),
+    authenticator: createAuthenticator(devTokenVerifier(TEST_SECRET), {}, null),
+    corsOrigins: [],
+    log: createLogger('CRITICAL'),
+  }));
+  return { server: getTestServer('calendar-api-test'), reads };
+}
+
+const schedule = (over: Partial<Schedule> & Pick<Schedule, 'id' | 'type'>): Schedule => Schedule.parse({
+  name: `sched-${over.id}`, familyId: 'recs-prod', modelType: 'retrieval', timeZone: 'Europe/Warsaw', pipelineTemplate: 'gs://p/t.json',
+  state: 'active', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over,
+});
+
+describe('training calendar API (functions framework + Firestore emulator)', () => {
+  let server: Awaited<ReturnType<typeof calendarTestServer>>['server'];
+  let reads: { count: number };
+  let db: Firestore;
+  let viewer: string;
+
+  before(async () => {
+    db = await testFirestore();
+    ({ server, reads } = await calendarTestServer());
+    viewer = await tokenFor('viewer');
+  });
+
+  beforeEach(async () => {
+    await (await sharedFirestoreEmulator()).reset();
+    reads.count = 0;
+  });
+
+  const get = (path: string, token: string | null = viewer) => {
+    const r = request(server).get(path);
+    return token ? r.set('Authorization', `Bearer ${token}`) : r;
+  };
+  const calendar = async (query: string): Promise<CalendarResponse> =>
+    (await get(`/api/training-schedules/calendar?${query}`).expect(200)).body;
+
+  it('answers 401 without a bearer token', async () => {
+    const res = await get('/api/training-schedules/calendar', null).expect(401);
+    assert.equal(res.body.error.code, 'UNAUTHENTICATED');
+  });
+
+  it('returns history, planned slots, missed slots and family freshness from Firestore', async () => {
+    await seedRegistry(db, {
+      schedules: [
+        schedule({ id: 'weekly', name: 'recs-weekly-refresh', type: 'weekly', dayOfWeek: 2, time: '09:00' }),
+        schedule({ id: 'nightly', name: 'ranking-nightly', familyId: 'ranking-q4', modelType: 'ranking', type: 'cron', cron: '0 2 * * 1-5', timeZone: 'America/New_York', createdAt: '2026-03-26T00:00:00Z' }),
+        schedule({ id: 'paused', type: 'daily', time: '03:00', state: 'paused' }),
+      ],
+      runs: [
+        makeRun({ id: '41', scheduleId: 'weekly', scheduledFor: '2026-03-04T08:00:00Z', startedAt: '2026-03-04T08:01:00Z', completedAt: '2026-03-04T09:30:00Z', versionId: 'recs-prod-v2' }),
+        makeRun({ id: '42', scheduleId: 'weekly', status: 'failed', startedAt: '2026-03-11T08:05:00Z', completedAt: '2026-03-11T23:30:00Z' }),
+      ],
+      versions: [
+        makeVersion({ familyId: 'recs-prod', version: 2, blessed: true, registeredAt: '2026-03-04T09:31:00Z' }),
+        makeVersion({ familyId: 'recs-prod', version: 3, blessed: false, registeredAt: '2026-03-16T09:00:00Z' }),
+        makeVersion({ familyId: 'ranking-q4', version: 1, modelType: 'ranking', blessed: true, registeredAt: '2026-01-10T00:00:00Z' }),
+      ],
+    });
+
+    const body = await calendar('weeks_past=2&weeks_future=2&tz=Europe/Warsaw');
+
+    assert.deepEqual(body.window, {
+      start: '2026-03-01T23:00:00.000Z', end: '2026-03-29T22:00:00.000Z', tz: 'Europe/Warsaw', weeksPast: 2, weeksFuture: 2,
+      today: '2026-03-18', days: body.window.days,
+    });
+    assert.equal(body.window.days.length, 28);
+    // Run 42 completed at 00:30 on the 12th in Warsaw.
+    assert.deepEqual(Object.fromEntries(Object.entries(body.historical).map(([d, runs]) => [d, runs.map((r) => `${r.runId}:${r.status}`)])), {
+      '2026-03-04': ['41:completed'], '2026-03-12': ['42:failed'],
+    });
+    assert.deepEqual(body.missed, { '2026-03-18': [{ scheduleId: 'weekly', name: 'recs-weekly-refresh', familyId: 'recs-prod', fireTime: '2026-03-18T08:00:00.000Z' }] });
+    // The nightly job starts on Thursday the 26th (02:00 New York = 07:00 Warsaw), the weekly one fires on the 25th.
+    assert.deepEqual(Object.fromEntries(Object.entries(body.scheduled).map(([d, slots]) => [d, slots.map((s) => s.scheduleId)])), {
+      '2026-03-25': ['weekly'], '2026-03-26': ['nightly'], '2026-03-27': ['nightly'],
+    });
+    assert.equal(body.scheduled['2026-03-26']![0]!.description, 'Cron 0 2 * * 1-5 (America/New_York)');
+    assert.deepEqual(body.families, [
+      { familyId: 'ranking-q4', lastBlessedAt: '2026-01-10T00:00:00.000Z', daysSinceLastBlessed: 67 },
+      { familyId: 'recs-prod', lastBlessedAt: '2026-03-04T09:31:00.000Z', daysSinceLastBlessed: 14 },
+    ]);
+    assert.deepEqual(body.warnings, []);
+  });
+
+  it('uses the seed defaults (10 past + 30 future weeks, UTC) and serves the seed URL with a trailing slash', async () => {
+    const res = await get('/api/training-schedules/calendar/').expect(200);
+    assert.deepEqual([res.body.window.tz, res.body.window.weeksPast, res.body.window.weeksFuture, res.body.window.days.length], ['UTC', 10, 30, 280]);
+    assert.equal(res.body.window.start, '2026-01-05T00:00:00.000Z');
+  });
+
+  it('reads documents in proportion to the window, not to the whole run history', async () => {
+    const old = Array.from({ length: 60 }, (_, i) => makeRun({
+      id: `old-${i}`, startedAt: new Date(Date.parse('2025-01-01T00:00:00Z') + i * 86_400_000).toISOString(),
+    }));
+    await seedRegistry(db, { runs: [...old, makeRun({ id: 'recent', startedAt: '2026-03-10T10:00:00Z' })] });
+    const body = await calendar('weeks_past=2&weeks_future=2');
+    assert.deepEqual(Object.values(body.historical).flat().map((r) => r.runId), ['recent']);
+    // schedules (1, empty) + runs by start (1) + runs by due time (1, empty) + one family lookup
+    assert.equal(reads.count, 4);
+  });
+
+  it('names the time zone in its IANA spelling', async () => {
+    const body = await calendar('tz=europe/warsaw&weeks_past=0&weeks_future=1');
+    assert.equal(body.window.tz, 'Europe/Warsaw');
+  });
+
+  it('answers 400 naming every invalid query field', async () => {
+    const res = await get('/api/training-schedules/calendar?weeks_past=53&weeks_future=-1&tz=Mars/Olympus_Mons').expect(400);
+    assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+    assert.deepEqual(res.body.error.fields.map((f: { path: string }) => f.path).sort(), ['query.tz', 'query.weeks_future', 'query.weeks_past']);
+  });
+
+  it('answers 400 to unknown, repeated or non-numeric parameters and to an empty window', async () => {
+    for (const [query, path] of [
+      ['week=3', 'query'], ['tz=UTC&tz=Europe/Warsaw', 'query.tz'], ['weeks_past=ten', 'query.weeks_past'],
+      ['weeks_past=1.5', 'query.weeks_past'], ['weeks_past=0&weeks_future=0', 'query.weeks_future'],
+    ] as const) {
+      const res = await get(`/api/training-schedules/calendar?${query}`).expect(400);
+      assert.deepEqual(res.body.error.fields.map((f: { path: string }) => f.path), [path], query);
+    }
+  });
+});

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { buildCalendar, calendarWindow, localDate, type CalendarInput } from '../../../shared/domain/calendar';
+import { Schedule } from '../../../shared/schemas/schedule';
+import type { TrainingRun } from '../../../shared/schemas/training-run';
+import { makeRun } from '../../support/fixtures';
+
+const makeSchedule = (over: Partial<Schedule> & Pick<Schedule, 'id' | 'type'>): Schedule => Schedule.parse({
+  name: `sched-${over.id}`, familyId: 'recs-prod', modelType: 'retrieval', timeZone: 'Europe/Warsaw',
+  pipelineTemplate: 'gs://p/t.json', state: 'active', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over,
+});
+
+describe('calendarWindow', () => {
+  it('starts on Monday 00:00 in the caller zone when the UTC date is already the next day (Asia/Tokyo)', () => {
+    // Monday 23:30 UTC is Tuesday 08:30 in Tokyo: the week is the one starting Monday 2026-03-02 local.
+    const w = calendarWindow(new Date('2026-03-02T23:30:00Z'), 'Asia/Tokyo', 1, 2);
+    assert.equal(w.start.toISOString(), '2026-02-22T15:00:00.000Z');
+    assert.equal(w.end.toISOString(), '2026-03-15T15:00:00.000Z');
+    assert.equal(w.today, '2026-03-03');
+    assert.deepEqual([w.days[0], w.days.length, w.days.at(-1)], ['2026-02-23', 21, '2026-03-15']);
+  });
+
+  it('puts a Sunday evening in the week that began six days earlier when UTC is already Monday (America/Los_Angeles)', () => {
+    const w = calendarWindow(new Date('2026-03-02T03:00:00Z'), 'America/Los_Angeles', 0, 1);
+    assert.equal(w.today, '2026-03-01');
+    assert.equal(w.start.toISOString(), '2026-02-23T08:00:00.000Z');
+    assert.deepEqual(w.days, ['2026-02-23', '2026-02-24', '2026-02-25', '2026-02-26', '2026-02-27', '2026-02-28', '2026-03-01']);
+  });
+
+  it('ends at local midnight after a DST change and lists each day once (Europe/Warsaw, 2026-03-29)', () => {
+    const w = calendarWindow(new Date('2026-03-25T12:00:00Z'), 'Europe/Warsaw', 0, 2);
+    assert.equal(w.start.toISOString(), '2026-03-22T23:00:00.000Z'); // Monday 00:00 CET
+    assert.equal(w.end.toISOString(), '2026-04-05T22:00:00.000Z'); // Monday 00:00 CEST
+    assert.equal(new Set(w.days).size, 14);
+    assert.equal(w.days[7], '2026-03-30');
+  });
+
+  it('defaults to the seed layout of 40 weeks, this week being the first future one', () => {
+    const w = calendarWindow(new Date('2026-06-10T12:00:00Z'), 'UTC', 10, 30);
+    assert.equal(w.days.length, 280);
+    assert.equal(w.days.indexOf(w.today), 10 * 7 + 2); // a Wednesday in week 11
+  });
+});
+
+describe('localDate', () => {
+  it('gives the calendar day of an instant in a zone', () => {
+    assert.equal(localDate('2026-03-01T23:30:00Z', 'Europe/Warsaw'), '2026-03-02');
+    assert.equal(localDate('2026-03-01T23:30:00Z', 'America/New_York'), '2026-03-01');
+  });
+});
+
+describe('buildCalendar', () => {
+  // Wednesday 2026-03-18 12:00 UTC; the window is Mon 2026-03-02 … Sun 2026-03-29 in Warsaw.
+  const now = new Date('2026-03-18T12:00:00Z');
+  const window = calendarWindow(now, 'Europe/Warsaw', 2, 2);
+  const weekly = makeSchedule({ id: 'w', name: 'recs-weekly-refresh', type: 'weekly', dayOfWeek: 2, time: '09:00' });
+  const calendar = (over: Partial<CalendarInput>) =>
+    buildCalendar({ window, now, schedules: [], runs: [], lastBlessedAt: {}, ...over });
+  const run = (over: Partial<TrainingRun> & { id: string }) => makeRun({ scheduleId: 'w', ...over });
+
+  it('projects scheduled slots from now to the end of the window, keyed by local date', () => {
+    const out = calendar({ schedules: [weekly] });
+    assert.deepEqual(Object.keys(out.scheduled), ['2026-03-25']);
+    assert.deepEqual(out.scheduled['2026-03-25'], [{
+      scheduleId: 'w', name: 'recs-weekly-refresh', type: 'retrieval', scheduleType: 'weekly',
+      description: 'Weekly (Wed 09:00 Europe/Warsaw)', fireTime: '2026-03-25T08:00:00.000Z', familyId: 'recs-prod',
+    }]);
+  });
+
+  it('keys runs by the local date of completedAt, else startedAt, else scheduledFor, and leaves out runs outside the window', () => {
+    const out = calendar({
+      runs: [
+        run({ id: '1', startedAt: '2026-03-02T20:00:00Z', completedAt: '2026-03-02T23:30:00Z' }), // 00:30 on the 3rd in Warsaw
+        run({ id: '2', status: 'running', startedAt: '2026-03-10T10:00:00Z' }),
+        run({ id: '3', status: 'scheduled', scheduledFor: '2026-03-12T08:00:00Z' }),
+        run({ id: '4', startedAt: '2026-02-28T10:00:00Z', completedAt: '2026-03-01T10:00:00Z' }),
+      ],
+    });
+    assert.deepEqual(Object.fromEntries(Object.entries(out.historical).map(([day, runs]) => [day, runs.map((r) => r.runId)])), {
+      '2026-03-03': ['1'], '2026-03-10': ['2'], '2026-03-12': ['3'],
+    });
+    assert.deepEqual(out.historical['2026-03-03']![0], {
+      runId: '1', name: 'TR-1', status: 'completed', type: 'retrieval', familyId: 'recs-prod', versionId: null, scheduleId: 'w', at: '2026-03-02T23:30:00.000Z',
+    });
+  });
+
+  it('reports a past slot as missed when no run of its schedule was due or started within 30 minutes of it', () => {
+    const out = calendar({
+      schedules: [weekly],
+      runs: [
+        run({ id: '1', scheduledFor: '2026-03-04T08:00:00Z', startedAt: '2026-03-04T09:00:00Z' }),
+        run({ id: '2', startedAt: '2026-03-11T08:20:00Z' }),
+        run({ id: '3', startedAt: '2026-03-18T08:45:00Z' }),
+        run({ id: '4', scheduleId: 'other', scheduledFor: '2026-03-18T08:00:00Z' }),
+      ],
+    });
+    assert.deepEqual(out.missed, { '2026-03-18': [{ scheduleId: 'w', name: 'recs-weekly-refresh', familyId: 'recs-prod', fireTime: '2026-03-18T08:00:00.000Z' }] });
+  });
+
+  it('does not report slots before the schedule existed, or too recent to have a run yet', () => {
+    const created = makeSchedule({ ...weekly, createdAt: '2026-03-10T00:00:00Z' });
+    assert.deepEqual(Object.keys(calendar({ schedules: [created] }).missed), ['2026-03-11', '2026-03-18']);
+    const justFired = calendar({ schedules: [weekly], now: new Date('2026-03-18T08:20:00Z'), runs: [run({ id: '1', startedAt: '2026-03-04T08:00:00Z' }), run({ id: '2', startedAt: '2026-03-11T08:00:00Z' })] });
+    assert.deepEqual(justFired.missed, {});
+  });
+
+  it('lets one run cover one slot only', () => {
+    const hourly = makeSchedule({ id: 'h', type: 'cron', cron: '0 * * * *', timeZone: 'UTC', createdAt: '2026-03-18T08:00:00Z' });
+    const out = calendar({ schedules: [hourly], runs: [makeRun({ id: '1', scheduleId: 'h', startedAt: '2026-03-18T09:10:00Z' })] });
+    // Slots at 08:00, 09:00, 10:00, 11:00 (12:00 is too recent); the run at 09:10 covers 09:00 only.
+    assert.deepEqual(out.missed['2026-03-18']!.map((m) => m.fireTime.slice(11, 16)), ['08:00', '10:00', '11:00']);
+  });
+
+  it('counts whole days since the last blessing for every family of a schedule or run, null when never blessed', () => {
+    const out = calendar({
+      schedules: [makeSchedule({ id: 'r', type: 'daily', time: '02:00', familyId: 'ranking-q4' })],
+      runs: [makeRun({ id: '1', familyId: 'recs-prod', completedAt: '2026-03-05T10:00:00Z' })],
+      lastBlessedAt: { 'recs-prod': '2026-03-15T12:00:01Z', 'ranking-q4': null },
+    });
+    assert.deepEqual(out.families, [
+      { familyId: 'ranking-q4', lastBlessedAt: null, daysSinceLastBlessed: null },
+      { familyId: 'recs-prod', lastBlessedAt: '2026-03-15T12:00:01Z', daysSinceLastBlessed: 2 },
+    ]);
+  });
+
+  it('skips a schedule whose timing is invalid with a warning, and still projects the others', () => {
+    const broken = makeSchedule({ id: 'x', type: 'cron', cron: '0 0 2 * * *' });
+    const out = calendar({ schedules: [broken, weekly] });
+    assert.deepEqual(out.warnings.map((w) => [w.code, w.scheduleId]), [['SCHEDULE_INVALID', 'x']]);
+    assert.match(out.warnings[0]!.message, /cron must be a five-field unix-cron expression/);
+    assert.deepEqual(Object.keys(out.scheduled), ['2026-03-25']);
+  });
+
+  it('warns when a schedule fires more often than the projection limit', () => {
+    const everyMinute = makeSchedule({ id: 'm', type: 'cron', cron: '* * * * *' });
+    const out = calendar({ schedules: [everyMinute], fireTimeLimit: 100 });
+    assert.ok(out.warnings.some((w) => w.code === 'SCHEDULE_TRUNCATED' && w.scheduleId === 'm'));
+    assert.equal(Object.values(out.scheduled).flat().length, 100);
+  });
+});
