@@ -1,0 +1,9 @@
+import { API_REQUIRED_ENV_VARS } from './config';
+
+/**
+ * The environment each deployed entry point needs in production; Terraform's check
+ * (test/unit/infra) holds terraform/functions.tf to it.
+ */
+export const REQUIRED_ENV_BY_ENTRY_POINT = {
+  api: API_REQUIRED_ENV_VARS,
+} as const;

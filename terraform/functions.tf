@@ -1,0 +1,34 @@
+# One 2nd-gen function per entry point exported by functions/src/index.ts (a test checks both
+# directions and the environment each one's config requires).
+
+module "api" {
+  source                = "./modules/function"
+  name                  = "registry-api"
+  entry_point           = "api"
+  description           = "Model registry HTTP API (dashboard and CLI)."
+  region                = var.region
+  source_bucket         = google_storage_bucket.function_source.name
+  source_object         = google_storage_bucket_object.functions.name
+  service_account_email = google_service_account.api.email
+  ingress               = "ALLOW_ALL"
+  max_instances         = 50
+  environment = {
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    AUTH_MODE            = "google"
+    AUTH_AUDIENCE        = var.auth_audience
+    ROLE_BINDINGS        = join(",", [for who, role in var.role_bindings : "${who}=${role}"])
+    CORS_ORIGINS         = join(",", concat([local.dashboard_origin], var.cors_origins))
+    LOG_LEVEL            = "INFO"
+  }
+}
+
+# The API is called from browsers with Google ID tokens minted for the dashboard's OAuth client,
+# which Cloud Run's IAM check cannot accept (their audience is not the service URL). So Cloud Run
+# lets every request through and the API verifies each token and role itself; /api/health is
+# the only route that answers without one.
+resource "google_cloud_run_service_iam_member" "api_public" {
+  location = var.region
+  service  = module.api.service_name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}

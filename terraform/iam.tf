@@ -1,0 +1,149 @@
+# One service account per function, each granted only what its code calls, on the resource
+# itself wherever the service allows it.
+
+resource "google_service_account" "api" {
+  account_id   = "registry-api"
+  display_name = "Model registry API function"
+}
+
+resource "google_service_account" "register" {
+  account_id   = "registry-register"
+  display_name = "Model registry register function (storage events)"
+}
+
+resource "google_service_account" "trigger" {
+  account_id   = "registry-trigger"
+  display_name = "Model registry training trigger function"
+}
+
+resource "google_service_account" "scheduler_invoker" {
+  account_id   = "registry-scheduler"
+  display_name = "Cloud Scheduler jobs calling the trigger (OIDC tokens)"
+}
+
+resource "google_service_account" "eventarc" {
+  account_id   = "registry-eventarc"
+  display_name = "Eventarc delivering pushes-bucket events"
+}
+
+# Firestore IAM exists only at project level: the API reads and writes the registry's documents.
+resource "google_project_iam_member" "api_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.api.email}"
+}
+
+# The API streams blobs into ZIP downloads; it never writes them.
+resource "google_storage_bucket_iam_member" "api_reads_registry" {
+  bucket = google_storage_bucket.registry.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.api.email}"
+}
+
+# Deploy/undeploy and alias moves call Vertex AI; its IAM has no per-model bindings.
+resource "google_project_iam_member" "api_vertex" {
+  project = var.project_id
+  role    = "roles/aiplatform.user"
+  member  = "serviceAccount:${google_service_account.api.email}"
+}
+
+# The API publishes registry events (deployed, alias moved, archived) on this topic only.
+resource "google_pubsub_topic_iam_member" "api_publishes" {
+  topic  = google_pubsub_topic.registry_events.name
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.api.email}"
+}
+
+# The register function writes versions, pushes and runs in Firestore.
+resource "google_project_iam_member" "register_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.register.email}"
+}
+
+# It lists and hashes what pipelines pushed; it never changes the pushes bucket.
+resource "google_storage_bucket_iam_member" "register_reads_pushes" {
+  bucket = google_storage_bucket.pushes.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.register.email}"
+}
+
+# It copies blobs in write-once (create only: objectCreator cannot overwrite or delete).
+resource "google_storage_bucket_iam_member" "register_creates_blobs" {
+  bucket = google_storage_bucket.registry.name
+  role   = "roles/storage.objectCreator"
+  member = "serviceAccount:${google_service_account.register.email}"
+}
+
+# It checks whether a blob already exists (dedup) before copying.
+resource "google_storage_bucket_iam_member" "register_reads_blobs" {
+  bucket = google_storage_bucket.registry.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.register.email}"
+}
+
+# It mirrors each version to Vertex AI Model Registry (uploadModel).
+resource "google_project_iam_member" "register_vertex" {
+  project = var.project_id
+  role    = "roles/aiplatform.user"
+  member  = "serviceAccount:${google_service_account.register.email}"
+}
+
+# It publishes version.registered / version.registration_failed.
+resource "google_pubsub_topic_iam_member" "register_publishes" {
+  topic  = google_pubsub_topic.registry_events.name
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.register.email}"
+}
+
+# The trigger creates training runs in Firestore.
+resource "google_project_iam_member" "trigger_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# The trigger starts Vertex AI pipeline jobs and reads their state (run sync).
+resource "google_project_iam_member" "trigger_vertex" {
+  project = var.project_id
+  role    = "roles/aiplatform.user"
+  member  = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# The trigger reads each run's metrics.json from the pushes bucket when syncing outcomes.
+resource "google_storage_bucket_iam_member" "trigger_reads_pushes" {
+  bucket = google_storage_bucket.pushes.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# Eventarc's trigger identity must be an event receiver to deliver to the register function.
+resource "google_project_iam_member" "eventarc_receiver" {
+  project = var.project_id
+  role    = "roles/eventarc.eventReceiver"
+  member  = "serviceAccount:${google_service_account.eventarc.email}"
+}
+
+data "google_storage_project_service_account" "gcs" {}
+
+# Cloud Storage publishes bucket notifications through Pub/Sub for Eventarc; its service agent
+# needs publisher rights (project level: the topic is created by Eventarc).
+resource "google_project_iam_member" "gcs_agent_publishes" {
+  project = var.project_id
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
+}
+
+# Schedules are Cloud Scheduler jobs the API creates, updates, pauses and deletes.
+resource "google_project_iam_member" "api_scheduler" {
+  project = var.project_id
+  role    = "roles/cloudscheduler.admin"
+  member  = "serviceAccount:${google_service_account.api.email}"
+}
+
+# Creating a job that carries the invoker's OIDC identity requires acting as that account.
+resource "google_service_account_iam_member" "api_acts_as_scheduler_invoker" {
+  service_account_id = google_service_account.scheduler_invoker.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = "serviceAccount:${google_service_account.api.email}"
+}
