@@ -17,6 +17,7 @@ import { startFirestoreEmulator, type FirestoreEmulator } from './emulators/fire
 import { demoRegistry } from './demo/demo-data';
 import { seedRegistry } from './demo/seed';
 import { serveStatic } from './static-files';
+import { buildDashboard } from '../dashboard/build';
 
 export interface StackOptions {
   /** HTTP port for the API and dashboard (0 = any free port). */
@@ -26,6 +27,8 @@ export interface StackOptions {
   /** Load the demo registry when the registry is empty. */
   demo?: boolean;
   projectId?: string;
+  /** Build the dashboard bundle at start (default true; the e2e tests build it themselves). */
+  buildDashboard?: boolean;
   log?: (line: string) => void;
 }
 
@@ -66,6 +69,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const projectId = opts.projectId ?? 'demo-registry';
   const secret = devSecret(dataDir);
 
+  const built = opts.buildDashboard === false ? null : buildDashboard();
   const importFile = latestExport(dataDir);
   log(`starting Google's Firestore emulator${importFile ? ' (restoring saved data)' : ''}…`);
   const firestore = await startFirestoreEmulator({ projectId, importFile });
@@ -89,6 +93,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const apiServer = getTestServer('api');
   const dashboardDir = resolve(__dirname, '../dashboard/dist');
 
+  await built;
   const front: Server = createServer((req, res) => {
     if ((req.url ?? '').startsWith('/api')) apiServer.emit('request', req, res);
     else serveStatic(dashboardDir, req, res);

@@ -15,7 +15,7 @@ async function main() {
   const deployer = await stack.token('deployer');
   console.log(`
 Model registry running (data in ${stack.dataDir})
-  Dashboard   ${stack.url}/
+  Dashboard   ${stack.url}/#token=${deployer}
   API         ${stack.url}/api/models
   Firestore   ${stack.firestore.host} (emulator)
 

@@ -32,3 +32,39 @@ resource "google_cloud_run_service_iam_member" "api_public" {
   role     = "roles/run.invoker"
   member   = "allUsers"
 }
+
+module "register" {
+  source                = "./modules/function"
+  name                  = "registry-register"
+  entry_point           = "register"
+  description           = "Registers every complete pushed model directory as an immutable version and mirrors it to Vertex AI."
+  region                = var.region
+  source_bucket         = google_storage_bucket.function_source.name
+  source_object         = google_storage_bucket_object.functions.name
+  service_account_email = google_service_account.register.email
+  memory                = "1Gi"
+  timeout_seconds       = 540
+  max_instances         = 20
+  environment = {
+    GOOGLE_CLOUD_PROJECT    = var.project_id
+    PUSHES_BUCKET           = google_storage_bucket.pushes.name
+    REGISTRY_BUCKET         = google_storage_bucket.registry.name
+    VERTEX_LOCATION         = var.vertex_location
+    SERVING_CONTAINER_IMAGE = var.serving_container_image
+    MAX_EVENT_AGE_SECONDS   = tostring(var.max_event_age_seconds)
+    LOG_LEVEL               = "INFO"
+  }
+  event_trigger = {
+    event_type            = "google.cloud.storage.object.v1.finalized"
+    bucket                = google_storage_bucket.pushes.name
+    service_account_email = google_service_account.eventarc.email
+  }
+}
+
+# Eventarc delivers the pushes bucket's events to the register function as this identity.
+resource "google_cloud_run_service_iam_member" "eventarc_invokes_register" {
+  location = var.region
+  service  = module.register.service_name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.eventarc.email}"
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../../shared/errors';
+import { COMMON_ENV, envReader } from './env';
 import type { Role } from '../../shared/ports';
 import type { Severity } from './log';
 
@@ -22,14 +23,12 @@ export interface ApiConfig {
 const ROLES = ['viewer', 'editor', 'deployer'] as const;
 
 const rules = {
-  GOOGLE_CLOUD_PROJECT: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a GCP project id'),
-  FIRESTORE_DATABASE: z.string().regex(/^(\(default\)|[a-z][a-z0-9-]{2,62})$/, 'must be a Firestore database id').default('(default)'),
+  ...COMMON_ENV,
   AUTH_MODE: z.enum(['google', 'dev']).default('google'),
   AUTH_AUDIENCE: z.string().min(1, 'is required when AUTH_MODE=google (the OAuth client id or service URL ID tokens are minted for)'),
   DEV_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters when AUTH_MODE=dev'),
   ROLE_BINDINGS: z.string().default(''),
   CORS_ORIGINS: z.string().default(''),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL']).default('INFO'),
 };
 
 /** The environment variables the API function reads (Terraform's check uses this list). */
@@ -37,14 +36,7 @@ export const API_ENV_VARS = Object.keys(rules);
 /** Those Terraform must set for a production (AUTH_MODE=google) deployment. */
 export const API_REQUIRED_ENV_VARS = ['GOOGLE_CLOUD_PROJECT', 'AUTH_AUDIENCE'];
 
-function read<K extends keyof typeof rules>(env: NodeJS.ProcessEnv, name: K): z.output<(typeof rules)[K]> {
-  const raw = env[name] === '' ? undefined : env[name];
-  const result = rules[name].safeParse(raw);
-  if (!result.success) {
-    throw new ConfigError(name, raw === undefined ? 'is required' : result.error.issues[0]?.message ?? 'is invalid');
-  }
-  return result.data as z.output<(typeof rules)[K]>;
-}
+const read = envReader(rules);
 
 export function parseRoleBindings(text: string): Record<string, Role> {
   const bindings: Record<string, Role> = {};

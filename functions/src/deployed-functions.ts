@@ -1,4 +1,5 @@
 import { API_REQUIRED_ENV_VARS } from './config';
+import { REGISTER_REQUIRED_ENV_VARS } from './register-config';
 
 /**
  * The environment each deployed entry point needs in production; Terraform's check
@@ -6,4 +7,5 @@ import { API_REQUIRED_ENV_VARS } from './config';
  */
 export const REQUIRED_ENV_BY_ENTRY_POINT = {
   api: API_REQUIRED_ENV_VARS,
+  register: REGISTER_REQUIRED_ENV_VARS,
 } as const;

@@ -5,4 +5,6 @@ export const COLLECTIONS = {
   trainingRuns: 'trainingRuns',
   schedules: 'schedules',
   roles: 'roles',
+  /** One record per pushed directory: idempotency key and recorded outcome of registration. */
+  pushes: 'pushes',
 } as const;

@@ -1,0 +1,284 @@
+import type { AppContext } from './context';
+import { gridDays, monthLabels, type GridDay } from './calendar-days';
+import { h, isActivation, mount } from './dom';
+import { capitalize, longDate, plural, time, weekdayDate } from './format';
+import type { CalendarData, CalendarHistorical, CalendarScheduled } from './types';
+import { modelHref, searchHref } from './url-state';
+import { icon, type IconName } from './icons';
+
+/**
+ * Seed 000, section 2: the GitHub-style training activity grid. One column per week (Monday on
+ * top), one cell per day; past days count the runs that happened, today and later the planned ones.
+ */
+export interface GridRange {
+  weeksPast: number;
+  weeksFuture: number;
+}
+
+interface Missed {
+  name: string;
+  fireTime?: string;
+  familyId?: string;
+}
+
+interface DayCell {
+  day: GridDay;
+  historical: CalendarHistorical[];
+  scheduled: CalendarScheduled[];
+  missed: Missed[];
+  el: HTMLElement;
+}
+
+const DAY_LABELS = ['M', 'T', 'W', 'T', 'F', 'S', 'S'];
+const STATUS_TEXT: Record<string, { icon: IconName; text: string }> = {
+  completed: { icon: 'check', text: 'Completed' },
+  not_blessed: { icon: 'alert', text: 'Not blessed' },
+  failed: { icon: 'xCircle', text: 'Failed' },
+  running: { icon: 'clock', text: 'Running' },
+  scheduled: { icon: 'calendar', text: 'Scheduled' },
+};
+
+function level(count: number): string {
+  return count === 0 ? 'empty' : `level-${Math.min(count, 4)}`;
+}
+
+export class ActivityGrid {
+  private cells: DayCell[] = [];
+  private readonly tooltip = h('div', { class: 'grid-tooltip', role: 'tooltip', id: 'grid-tooltip', hidden: true });
+  private popover: { el: HTMLElement; cell: DayCell; dispose(): void } | null = null;
+
+  constructor(private readonly root: HTMLElement, private readonly ctx: AppContext) {
+    document.body.append(this.tooltip);
+  }
+
+  /** Draws the grid; without data (loading, or the calendar unavailable) every cell is empty. */
+  render(range: GridRange, data: CalendarData | null, notice: { text: string; retry?: () => void } | null = null, now = new Date()): void {
+    this.closePopover(false);
+    const days = gridDays(now, range.weeksPast, range.weeksFuture);
+    this.cells = days.map((day) => this.cellFor(day, data));
+    const columns = Array.from({ length: range.weeksPast + range.weeksFuture }, (_, week) =>
+      h('div', { class: 'schedule-grid-column', role: 'row', 'aria-label': `Week of ${weekdayDate(days[week * 7]!.date)}` },
+        this.cells.slice(week * 7, week * 7 + 7).map((c) => c.el)));
+    const focusable = this.cells.find((c) => c.day.today) ?? this.cells[0];
+    if (focusable) focusable.el.tabIndex = 0;
+
+    const cellsEl = h('div', { class: 'schedule-grid-cells', role: 'grid', 'aria-label': 'Training activity by day; arrow keys move, Enter shows the day', 'aria-busy': data ? null : 'true' }, columns);
+    cellsEl.addEventListener('mouseover', (e) => this.hover(e.target));
+    cellsEl.addEventListener('mouseleave', () => this.hideTooltip());
+    cellsEl.addEventListener('focusin', (e) => this.hover(e.target));
+    cellsEl.addEventListener('focusout', () => this.hideTooltip());
+    cellsEl.addEventListener('click', (e) => {
+      const cell = this.cellOf(e.target);
+      if (cell) this.openPopover(cell);
+    });
+    cellsEl.addEventListener('keydown', (e) => this.onKey(e));
+
+    mount(this.root,
+      h('div', { class: 'training-schedule-grid-header' },
+        h('h2', { class: 'training-schedule-grid-title', id: 'activity-title' }, 'Training Activity'),
+        h('span', { class: 'schedule-grid-range' },
+          h('span', {}, `◄ Past ${plural(range.weeksPast, 'week')}`), h('span', { class: 'range-today' }, 'Today'), h('span', {}, `Next ${plural(range.weeksFuture, 'week')} ►`)),
+        h('details', { class: 'grid-help' },
+          h('summary', {}, '? Help'),
+          h('p', {}, 'Each column is a week, Monday on top. Past days count training runs that happened (red: a run failed; orange corner: a scheduled run never started); today and later count runs the active schedules will start. Hover or focus a day for names; click or press Enter for details.'))),
+      h('div', { class: 'schedule-grid-body' },
+      h('div', { class: 'schedule-grid-scroll' },
+        h('div', { class: 'schedule-grid-container' },
+          h('div', { class: 'schedule-grid-days', 'aria-hidden': 'true' }, DAY_LABELS.map((d) => h('div', { class: 'schedule-grid-day-label' }, d))),
+          h('div', { class: 'schedule-grid-weeks' },
+            h('div', { class: 'schedule-grid-months', 'aria-hidden': 'true' },
+              monthLabels(days).map((m) => h('span', { class: 'schedule-grid-month', style: `left:${m.week * 14}px` }, m.label))),
+            cellsEl))),
+      this.freshness(data)),
+      h('div', { class: 'schedule-grid-legend' },
+        h('span', {}, 'Less'),
+        ['empty', 'level-1', 'level-2', 'level-3', 'level-4'].map((l) => h('div', { class: `schedule-grid-legend-cell ${l}`, title: l === 'empty' ? 'No training' : `${l.slice(-1)}${l === 'level-4' ? '+' : ''} runs` })),
+        h('span', {}, 'More'),
+        h('span', { class: 'schedule-grid-legend-item' }, h('div', { class: 'schedule-grid-legend-cell level-1 has-failed' }), 'Failed run'),
+        h('span', { class: 'schedule-grid-legend-item' }, h('div', { class: 'schedule-grid-legend-cell empty has-missed' }), 'Missed slot'),
+        h('span', { class: 'schedule-grid-legend-item' }, h('div', { class: 'schedule-grid-legend-cell empty today' }), 'Today'),
+        h('span', { class: 'schedule-grid-legend-split' }, '◄ Historical (completed/failed) │ Scheduled (future) ►')),
+      notice ? h('p', { class: 'grid-notice', role: 'status' }, notice.text, notice.retry ? h('button', { type: 'button', class: 'btn btn-small', onclick: notice.retry }, icon('refresh'), 'Retry') : null) : null,
+      (data?.warnings ?? []).map((w) => h('p', { class: 'grid-warning' }, icon('alert'), w.message)));
+  }
+
+  private cellFor(day: GridDay, data: CalendarData | null): DayCell {
+    const historical = data?.historical[day.key] ?? [];
+    const planned = data?.scheduled[day.key] ?? [];
+    const scheduled = planned.filter((s) => !s.missed);
+    const missed: Missed[] = [...(data?.missed?.[day.key] ?? []), ...planned.filter((s) => s.missed)];
+    const count = historical.length + scheduled.length;
+    const classes = ['schedule-grid-cell', level(count)];
+    if (day.past) classes.push('past');
+    if (day.today) classes.push('today');
+    if (historical.some((r) => r.status === 'failed')) classes.push('has-failed');
+    if (missed.length > 0) classes.push('has-missed');
+    const el = h('div', {
+      class: classes.join(' '), role: 'gridcell', tabindex: -1, 'data-date': day.key, 'data-count': count,
+      'aria-label': `${longDate(day.date)}: ${this.summary(historical, scheduled, missed)}`,
+      'aria-current': day.today ? 'date' : null, 'aria-haspopup': 'dialog',
+    }, count > 0 ? (count > 9 ? '9+' : String(count)) : '');
+    return { day, historical, scheduled, missed, el };
+  }
+
+  private summary(historical: CalendarHistorical[], scheduled: CalendarScheduled[], missed: Missed[]): string {
+    const parts = [];
+    if (historical.length) parts.push(`${plural(historical.length, 'training run')}`);
+    if (scheduled.length) parts.push(`${plural(scheduled.length, 'training run')} scheduled`);
+    if (missed.length) parts.push(`${missed.length} missed`);
+    return parts.join(', ') || 'no training';
+  }
+
+  private cellOf(target: EventTarget | null): DayCell | undefined {
+    const el = (target as HTMLElement | null)?.closest?.('.schedule-grid-cell');
+    return el ? this.cells.find((c) => c.el === el) : undefined;
+  }
+
+  private hover(target: EventTarget | null): void {
+    const cell = this.cellOf(target);
+    if (!cell) return;
+    const list = (title: string, names: string[]) => names.length ? [h('p', { class: 'tooltip-heading' }, title), h('ul', {}, names.map((n) => h('li', {}, n)))] : [];
+    mount(this.tooltip,
+      h('p', { class: 'tooltip-date' }, longDate(cell.day.date)),
+      h('hr'),
+      list(`${plural(cell.historical.length, 'training run')}:`, cell.historical.map((r) => `${r.name} — ${(STATUS_TEXT[r.status]?.text ?? r.status).toLowerCase()}`)),
+      list(`${plural(cell.scheduled.length, 'training run')} scheduled:`, cell.scheduled.map((s) => s.name)),
+      list(`${plural(cell.missed.length, 'scheduled run')} missed:`, cell.missed.map((m) => m.name)),
+      cell.historical.length + cell.scheduled.length + cell.missed.length === 0 ? h('p', { class: 'muted' }, 'No training') : null);
+    this.tooltip.hidden = false;
+    const box = cell.el.getBoundingClientRect();
+    const tip = this.tooltip.getBoundingClientRect();
+    const left = Math.max(8, Math.min(box.left + box.width / 2 - tip.width / 2, window.innerWidth - tip.width - 8));
+    const top = box.top - tip.height - 8 >= 0 ? box.top - tip.height - 8 : box.bottom + 8;
+    this.tooltip.style.left = `${left}px`;
+    this.tooltip.style.top = `${top}px`;
+  }
+
+  private hideTooltip(): void {
+    this.tooltip.hidden = true;
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const cell = this.cellOf(event.target);
+    if (!cell) return;
+    const index = this.cells.indexOf(cell);
+    const moves: Record<string, number> = { ArrowUp: -1, ArrowDown: 1, ArrowLeft: -7, ArrowRight: 7 };
+    if (isActivation(event)) {
+      event.preventDefault();
+      this.openPopover(cell);
+      return;
+    }
+    const step = moves[event.key];
+    if (step === undefined) return;
+    event.preventDefault();
+    const sameColumn = step === -1 ? cell.day.weekday > 0 : step === 1 ? cell.day.weekday < 6 : true;
+    const next = sameColumn ? this.cells[index + step] : undefined;
+    if (!next) return;
+    cell.el.tabIndex = -1;
+    next.el.tabIndex = 0;
+    next.el.focus();
+  }
+
+  /** Families by time since their last blessed version, stalest first (from the calendar API). */
+  private freshness(data: CalendarData | null): HTMLElement | null {
+    const families = [...(data?.families ?? [])];
+    if (families.length === 0) return null;
+    families.sort((a, b) => (b.daysSinceLastBlessed ?? Infinity) - (a.daysSinceLastBlessed ?? Infinity) || a.familyId.localeCompare(b.familyId));
+    return h('aside', { class: 'freshness', 'aria-labelledby': 'freshness-title' },
+      h('h3', { id: 'freshness-title' }, 'Since last blessed'),
+      h('ul', {}, families.map((f) => {
+        const days = f.daysSinceLastBlessed;
+        // Fresh within two weeks, ageing within a month, stale after (or never blessed).
+        const tone = days === null || days >= 30 ? 'stale' : days >= 14 ? 'aging' : 'fresh';
+        return h('li', { class: `freshness-${tone}`, 'data-family': f.familyId },
+          this.link(f.familyId, searchHref(f.familyId), 'freshness-family'),
+          h('span', { class: 'freshness-days' }, days === null ? 'never' : days === 0 ? 'today' : `${plural(days, 'day')}`));
+      })));
+  }
+
+  private link(label: string, href: string, className = 'btn btn-small'): HTMLElement {
+    return h('a', {
+      href, class: className,
+      onclick: (e: MouseEvent) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey) return;
+        e.preventDefault();
+        this.closePopover(false);
+        this.ctx.navigate(href);
+      },
+    }, label);
+  }
+
+  private scheduledCard(s: CalendarScheduled): HTMLElement {
+    return h('li', { class: 'popover-card' },
+      h('p', { class: 'popover-card-title' }, icon(s.scheduleType === 'once' ? 'calendar' : 'repeat'), s.name),
+      h('p', {}, `Schedule: ${s.description ?? capitalize(s.scheduleType)}`),
+      s.fireTime ? h('p', {}, `Starts: ${time(s.fireTime)}`) : null,
+      h('p', {}, `Type: ${capitalize(s.type)}`),
+      s.familyId ? this.link('View models', searchHref(s.familyId)) : null);
+  }
+
+  private historicalCard(r: CalendarHistorical): HTMLElement {
+    const status = STATUS_TEXT[r.status] ?? { icon: 'info' as const, text: r.status };
+    return h('li', { class: `popover-card run-${r.status}` },
+      h('p', { class: 'popover-card-title' }, icon(status.icon), r.name),
+      h('p', {}, `Status: ${status.text}${r.at ? ` at ${time(r.at)}` : ''}`),
+      h('p', {}, `Type: ${capitalize(r.type)}`),
+      r.versionId ? this.link('View model', modelHref(r.versionId)) : r.familyId ? this.link('View models', searchHref(r.familyId)) : null);
+  }
+
+  private missedCard(m: Missed): HTMLElement {
+    return h('li', { class: 'popover-card run-missed' },
+      h('p', { class: 'popover-card-title' }, icon('clock'), m.name),
+      h('p', {}, `Scheduled${m.fireTime ? ` for ${time(m.fireTime)}` : ''}, but no run started`),
+      m.familyId ? this.link('View models', searchHref(m.familyId)) : null);
+  }
+
+  private openPopover(cell: DayCell): void {
+    this.closePopover(false);
+    this.hideTooltip();
+    const titleId = 'grid-popover-title';
+    const section = (iconName: IconName, title: string, items: HTMLElement[]) => items.length ? [h('h4', {}, icon(iconName), title), h('ul', { class: 'popover-list' }, items)] : [];
+    const close = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close', onclick: () => this.closePopover(true) }, '×');
+    const el = h('div', { class: 'grid-popover', role: 'dialog', 'aria-labelledby': titleId, 'data-date': cell.day.key },
+      h('header', {}, h('h3', { id: titleId }, weekdayDate(cell.day.date)), close),
+      section('calendar', 'Scheduled Training Runs', cell.scheduled.map((s) => this.scheduledCard(s))),
+      section('history', 'Training History', cell.historical.map((r) => this.historicalCard(r))),
+      section('clock', 'Missed Slots', cell.missed.map((m) => this.missedCard(m))),
+      cell.scheduled.length + cell.historical.length + cell.missed.length === 0 ? h('p', { class: 'muted' }, 'No training on this day.') : null);
+    document.body.append(el);
+    const box = cell.el.getBoundingClientRect();
+    const left = Math.max(8, Math.min(box.left - 20, window.innerWidth - el.offsetWidth - 8));
+    const fitsBelow = box.bottom + 8 + el.offsetHeight <= window.innerHeight;
+    el.style.left = `${left}px`;
+    el.style.top = `${fitsBelow ? box.bottom + 8 : Math.max(8, box.top - el.offsetHeight - 8)}px`;
+
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        this.closePopover(true);
+      }
+    };
+    const onOutside = (e: MouseEvent) => {
+      if (!el.contains(e.target as Node) && !cell.el.contains(e.target as Node)) this.closePopover(false);
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('mousedown', onOutside, true);
+    this.popover = {
+      el, cell,
+      dispose: () => {
+        document.removeEventListener('keydown', onKey);
+        document.removeEventListener('mousedown', onOutside, true);
+        el.remove();
+      },
+    };
+    close.focus();
+  }
+
+  private closePopover(returnFocus: boolean): void {
+    const open = this.popover;
+    if (!open) return;
+    this.popover = null;
+    open.dispose();
+    if (returnFocus) open.cell.el.focus();
+  }
+}

@@ -1,0 +1,195 @@
+import { DomainError } from '../../../../shared/errors';
+import {
+  UpstreamFailedError, UpstreamUnavailableError,
+  type MirrorClaim, type PushClaim, type RegistrationRequest, type RegistrationResult, type RegistrationStore,
+} from '../../../../shared/register-ports';
+import { Family } from '../../../../shared/schemas/family';
+import type { ModelVersion } from '../../../../shared/schemas/model-version';
+import { PushRecord } from '../../../../shared/schemas/push-record';
+import type { FirestoreProvider } from './client';
+import { COLLECTIONS } from './collections';
+import { timestampsToIso } from './timestamps';
+import { versionFromDoc, versionToDoc } from './version-codec';
+
+/** `pushes/{pushId}`: registration's idempotency records and outcomes. */
+const PUSHES_COLLECTION = COLLECTIONS.pushes;
+
+export interface RegistrationStoreOptions {
+  /**
+   * Attempts of a contended transaction before giving up (the error is then transient and the
+   * event redelivered). Every push of a family updates the family document, so bursts contend.
+   */
+  maxTransactionAttempts: number;
+}
+
+export class FirestoreRegistrationStore implements RegistrationStore {
+  private readonly familyQueue = new KeyedQueue();
+
+  constructor(
+    private readonly firestore: FirestoreProvider,
+    private readonly options: RegistrationStoreOptions = { maxTransactionAttempts: 20 },
+  ) {}
+
+  claimPush(claim: Pick<PushRecord, 'id' | 'bucket' | 'prefix' | 'objectName' | 'eventId' | 'recordedAt'>, leaseMs: number): Promise<PushClaim> {
+    return this.guard(async ({ db }) => {
+      const ref = db.collection(PUSHES_COLLECTION).doc(claim.id);
+      const record = PushRecord.parse({ ...claim, state: 'registering' });
+      try {
+        await ref.create(record);
+        return { outcome: 'claimed' };
+      } catch (error) {
+        if (codeOf(error) !== ALREADY_EXISTS) throw error;
+      }
+      const snap = await ref.get();
+      if (!snap.exists) return { outcome: 'in_progress', eventId: null }; // deleted meanwhile: let a redelivery retry
+      const current = PushRecord.parse(timestampsToIso(snap.data()));
+      if (current.state === 'registered') return { outcome: 'registered', versionId: current.versionId ?? '', listedAt: current.listedAt };
+      const heldFor = Date.parse(claim.recordedAt) - Date.parse(current.recordedAt);
+      if (current.state === 'registering' && current.eventId !== claim.eventId && heldFor < leaseMs) {
+        return { outcome: 'in_progress', eventId: current.eventId };
+      }
+      try {
+        // Only if nobody changed it since it was read: two events cannot both take it over.
+        await ref.update(record, { lastUpdateTime: snap.updateTime! });
+        return { outcome: 'claimed' };
+      } catch (error) {
+        if (codeOf(error) === FAILED_PRECONDITION) return { outcome: 'in_progress', eventId: null };
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Every registration of a family updates the family document: concurrent ones in this process
+   * are queued (contending transactions back off for seconds); the transaction still orders those
+   * of different instances.
+   */
+  register(request: RegistrationRequest): Promise<RegistrationResult> {
+    return this.familyQueue.run(request.family.id, () => this.guard(async ({ db }) => {
+      const pushRef = db.collection(PUSHES_COLLECTION).doc(request.push.id);
+      const familyRef = db.collection(COLLECTIONS.families).doc(request.family.id);
+      return db.runTransaction<RegistrationResult>(async (tx) => {
+        const [push, family] = await tx.getAll(pushRef, familyRef);
+        if (push!.exists && push!.get('state') === 'registered') return { outcome: 'duplicate', versionId: String(push!.get('versionId')) };
+
+        const number = (family!.exists ? Number(family!.get('latestVersion') ?? 0) : 0) + 1;
+        const version = request.build(number);
+        // create(): a version document is never overwritten, whatever wrote the number before.
+        tx.create(db.collection(COLLECTIONS.versions).doc(version.id), versionToDoc(version));
+        if (family!.exists) {
+          tx.update(familyRef, { latestVersion: number, updatedAt: version.registeredAt });
+        } else {
+          tx.create(familyRef, Family.parse({
+            id: request.family.id, name: request.family.id, modelType: request.family.modelType,
+            latestVersion: number, createdAt: version.registeredAt, updatedAt: version.registeredAt,
+          }));
+        }
+        tx.set(pushRef, PushRecord.parse({ ...request.push, state: 'registered', versionId: version.id }));
+        if (request.trainingRunId) tx.update(db.collection(COLLECTIONS.trainingRuns).doc(request.trainingRunId), { versionId: version.id });
+        return { outcome: 'registered', version };
+      }, { maxAttempts: this.options.maxTransactionAttempts });
+    }));
+  }
+
+  notePush(pushId: string, note: string): Promise<void> {
+    return this.guard(async ({ db, fs }) => {
+      await db.collection(PUSHES_COLLECTION).doc(pushId).update({ notes: fs.FieldValue.arrayUnion(note) });
+    });
+  }
+
+  recordFailedPush(record: PushRecord): Promise<void> {
+    return this.guard(async ({ db }) => {
+      const ref = db.collection(PUSHES_COLLECTION).doc(record.id);
+      const data = PushRecord.parse(record);
+      // Events of one directory fail together: write-if-unchanged rather than a contended transaction.
+      for (let attempt = 1; ; attempt++) {
+        const current = await ref.get();
+        if (current.exists && current.get('state') === 'registered') return;
+        // The same refusal recorded by another event of the directory: nothing to add.
+        if (current.exists && current.get('state') === 'failed' && current.get('code') === data.code) return;
+        try {
+          await (current.exists ? ref.update(data, { lastUpdateTime: current.updateTime! }) : ref.create(data));
+          return;
+        } catch (error) {
+          const lostRace = codeOf(error) === ALREADY_EXISTS || codeOf(error) === FAILED_PRECONDITION;
+          if (!lostRace || attempt >= 5) throw error;
+        }
+      }
+    });
+  }
+
+  findVersionOfRun(trainingRunId: string): Promise<string | null> {
+    return this.guard(async ({ db }) => {
+      // A single equality: served by the automatic single-field index.
+      const snapshot = await db.collection(COLLECTIONS.versions).where('trainingRunId', '==', trainingRunId).select().limit(1).get();
+      return snapshot.docs[0]?.id ?? null;
+    });
+  }
+
+  claimMirror(versionId: string, now: Date, leaseMs: number): Promise<MirrorClaim> {
+    return this.guard(async ({ db }) => {
+      const ref = db.collection(COLLECTIONS.versions).doc(versionId);
+      return db.runTransaction<MirrorClaim>(async (tx) => {
+        const snap = await tx.get(ref);
+        if (!snap.exists) return { outcome: 'not_found' };
+        const version = versionFromDoc(snap.data()!);
+        const { vertex } = version;
+        if (vertex.state === 'mirrored') return { outcome: 'mirrored', version };
+        const since = vertex.updatedAt ? now.getTime() - Date.parse(vertex.updatedAt) : Infinity;
+        if (vertex.state === 'pending' && since < leaseMs) return { outcome: 'in_progress', version };
+        const claimed: ModelVersion['vertex'] = { ...vertex, state: 'pending', updatedAt: now.toISOString() };
+        tx.update(ref, { vertex: claimed });
+        return { outcome: 'claimed', version: { ...version, vertex: claimed } };
+      }, { maxAttempts: this.options.maxTransactionAttempts });
+    });
+  }
+
+  recordMirror(versionId: string, vertex: ModelVersion['vertex']): Promise<void> {
+    return this.guard(async ({ db }) => {
+      await db.collection(COLLECTIONS.versions).doc(versionId).update({ vertex });
+    });
+  }
+
+  private async guard<T>(fn: (handle: Awaited<ReturnType<FirestoreProvider>>) => Promise<T>): Promise<T> {
+    const handle = await this.firestore();
+    try {
+      return await fn(handle);
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+}
+
+/** Runs tasks with the same key one after another (and tasks with different keys concurrently). */
+class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const result = (this.tails.get(key) ?? Promise.resolve()).then(task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}
+
+const ALREADY_EXISTS = 6;
+const FAILED_PRECONDITION = 9;
+
+function codeOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
+// gRPC codes Firestore answers that are worth retrying: the transaction lost a race too often,
+// or the service is briefly unavailable.
+const TRANSIENT_CODES = new Set([4, 8, 10, 13, 14]);
+
+function translate(error: unknown): unknown {
+  if (error instanceof DomainError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'number') return error;
+  const message = (error as Error).message;
+  return TRANSIENT_CODES.has(code) ? new UpstreamUnavailableError('Firestore', message) : new UpstreamFailedError('Firestore', message, code);
+}

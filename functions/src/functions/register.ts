@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { CloudEvent } from '@google-cloud/functions-framework';
+import type { StorageObjectData } from '@google/events/cloud/storage/v1/StorageObjectData';
+import type { Clock, TrainingRunReader } from '../../../shared/ports';
+import type { RegistrationStore } from '../../../shared/register-ports';
+import { lazyFirestore, type FirestoreProvider } from '../adapters/firestore/client';
+import { FirestoreRegistrationStore } from '../adapters/firestore/registration-store';
+import { FirestoreTrainingRunRepository } from '../adapters/firestore/run-repository';
+import { GcsObjectStore, lazyStorage } from '../adapters/gcs/object-store';
+import { VertexModelMirror, lazyModelService, type MirrorTuning } from '../adapters/vertex/model-mirror';
+import { PushRegistration, type RegisterSettings } from '../app/register-push';
+import { MirrorRetry } from '../app/retry-mirror';
+import { createLogger, type Logger } from '../log';
+import { parseRegisterConfig, type RegisterConfig } from '../register-config';
+
+export interface RegisterOverrides {
+  clock?: Clock;
+  ids?: () => string;
+  log?: Logger;
+  /** Lets tests observe (not replace) the Firestore ports. */
+  wrapRegistrations?: (store: RegistrationStore) => RegistrationStore;
+  wrapRuns?: (runs: TrainingRunReader) => TrainingRunReader;
+  settings?: Partial<RegisterSettings>;
+  mirrorTuning?: MirrorTuning;
+}
+
+export type RegisterHandler = (event: CloudEvent<StorageObjectData>) => Promise<void>;
+
+const systemClock: Clock = { now: () => new Date() };
+
+const DEFAULT_SETTINGS = {
+  maxJsonBytes: 1024 * 1024,
+  hashConcurrency: 8,
+  // Above the 9-minute limit of event-driven functions: a live holder is never overtaken.
+  claimLeaseMs: 10 * 60_000,
+  mirrorAttempts: 3,
+  mirrorRetryDelayMs: 1000,
+};
+
+/** Composition root of the register function: config → adapters → use case. No client is built here. */
+export function buildRegister(config: RegisterConfig, overrides: RegisterOverrides = {}): RegisterHandler {
+  const clock = overrides.clock ?? systemClock;
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const firestore = lazyFirestore({ projectId: config.projectId, databaseId: config.firestoreDatabase });
+  const registrations = new FirestoreRegistrationStore(firestore);
+  const runs = new FirestoreTrainingRunRepository(firestore);
+  const useCase = new PushRegistration({
+    objects: new GcsObjectStore(lazyStorage({ projectId: config.projectId, apiEndpoint: config.storageApiEndpoint })),
+    registrations: overrides.wrapRegistrations?.(registrations) ?? registrations,
+    runs: overrides.wrapRuns?.(runs) ?? runs,
+    mirror: new VertexModelMirror(lazyModelService(config.vertex), config.vertex, overrides.mirrorTuning),
+    clock,
+    ids: overrides.ids ?? randomUUID,
+    log,
+    settings: {
+      ...DEFAULT_SETTINGS,
+      registryBucket: config.registryBucket,
+      servingContainerImage: config.servingContainerImage,
+      maxPushFiles: config.maxPushFiles,
+      ...overrides.settings,
+    },
+  });
+
+  return async (event) => {
+    const data = event.data;
+    const fields = { eventId: event.id, subject: event.subject };
+    if (!data?.bucket || !data.name || data.generation === undefined) {
+      log.warn('register: event without bucket, name or generation dropped', fields);
+      return;
+    }
+    if (data.bucket !== config.pushesBucket) {
+      log.warn('register: event from another bucket dropped (check the trigger)', { ...fields, bucket: data.bucket });
+      return;
+    }
+    // Eventarc redelivers failures for up to a day: past this age, stop and say so.
+    const ageSeconds = event.time ? (clock.now().getTime() - Date.parse(event.time)) / 1000 : 0;
+    if (ageSeconds > config.maxEventAgeSeconds) {
+      log.error('register: event too old, dropped', { ...fields, object: data.name, ageSeconds: Math.round(ageSeconds) });
+      return;
+    }
+    const timeCreated = data.timeCreated === undefined ? null : new Date(data.timeCreated).toISOString();
+    const result = await useCase.handle({ bucket: data.bucket, name: data.name, generation: String(data.generation), timeCreated, eventId: event.id });
+    // Most events of a push only find it incomplete or already handled: that is debug detail.
+    const routine = result.outcome === 'ignored' || result.outcome === 'waiting' || result.outcome === 'in_progress' || result.outcome === 'duplicate';
+    (routine ? log.debug : log.info)(`register: ${result.outcome}`, { ...fields, object: data.name, result });
+  };
+}
+
+/** The use case behind POST /api/training-runs/{id}/register, for the API's composition root. */
+export function buildMirrorRetry(deps: {
+  firestore: FirestoreProvider;
+  vertex: RegisterConfig['vertex'];
+  log: Logger;
+  clock?: Clock;
+  mirrorTuning?: MirrorTuning;
+  mirrorRetryDelayMs?: number;
+}): MirrorRetry {
+  return new MirrorRetry({
+    runs: new FirestoreTrainingRunRepository(deps.firestore),
+    registrations: new FirestoreRegistrationStore(deps.firestore),
+    mirror: new VertexModelMirror(lazyModelService(deps.vertex), deps.vertex, deps.mirrorTuning),
+    clock: deps.clock ?? systemClock,
+    log: deps.log,
+    attempts: DEFAULT_SETTINGS.mirrorAttempts,
+    retryDelayMs: deps.mirrorRetryDelayMs ?? DEFAULT_SETTINGS.mirrorRetryDelayMs,
+    pendingLeaseMs: DEFAULT_SETTINGS.claimLeaseMs,
+  });
+}
+
+let handler: RegisterHandler | undefined;
+
+/** The deployed `register` function (Eventarc: google.cloud.storage.object.v1.finalized on the pushes bucket). */
+export async function register(event: CloudEvent<StorageObjectData>): Promise<void> {
+  handler ??= buildRegister(parseRegisterConfig(process.env));
+  return handler(event);
+}
+
+// Deployed as the target: validate configuration now, so a bad value stops the instance at start.
+if (process.env.FUNCTION_TARGET === 'register') handler = buildRegister(parseRegisterConfig(process.env));

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { ConfigError } from '../../shared/errors';
+import { BUCKET_NAME, COMMON_ENV, envReader } from './env';
+import type { Severity } from './log';
+
+/** Configuration of the `register` function (GCS finalize → version → Vertex mirror), read once from the environment. */
+export interface RegisterConfig {
+  projectId: string;
+  firestoreDatabase: string;
+  /** The bucket pipelines push to; events from any other bucket are ignored. */
+  pushesBucket: string;
+  /** Content-addressed blobs and manifests (`blobs/sha256/<hex>`, `manifests/sha256/<hex>.json`). */
+  registryBucket: string;
+  vertex: {
+    project: string;
+    location: string;
+    /** Twins only: host and port of a gRPC endpoint replacing `<location>-aiplatform.googleapis.com`. */
+    apiEndpoint: string | null;
+    port: number | null;
+  };
+  servingContainerImage: string;
+  /** Events older than this are dropped with a log line instead of being retried forever. */
+  maxEventAgeSeconds: number;
+  /** A push with more files than this is refused (listing and hashing stay bounded). */
+  maxPushFiles: number;
+  /** Twins only: the Cloud Storage JSON API base URL. */
+  storageApiEndpoint: string | null;
+  logLevel: Severity;
+}
+
+export const DEFAULT_SERVING_CONTAINER_IMAGE = 'us-docker.pkg.dev/vertex-ai/prediction/tf2-cpu.2-12:latest';
+
+const BUCKET = BUCKET_NAME;
+const PROJECT = COMMON_ENV.GOOGLE_CLOUD_PROJECT;
+const optional = <T extends z.ZodType>(schema: T) => schema.optional();
+
+const rules = {
+  ...COMMON_ENV,
+  PUSHES_BUCKET: BUCKET,
+  REGISTRY_BUCKET: BUCKET,
+  VERTEX_PROJECT: optional(PROJECT),
+  VERTEX_LOCATION: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, 'must be a Vertex AI region such as us-central1'),
+  VERTEX_API_ENDPOINT: optional(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name or address (no scheme, no port)')),
+  VERTEX_API_PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  SERVING_CONTAINER_IMAGE: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?\/[^\s]+$/, 'must be a container image URI').default(DEFAULT_SERVING_CONTAINER_IMAGE),
+  MAX_EVENT_AGE_SECONDS: z.coerce.number().int().positive().default(3600),
+  MAX_PUSH_FILES: z.coerce.number().int().positive().max(100_000).default(10_000),
+  STORAGE_API_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
+};
+
+/** The environment variables the register function reads (for Terraform's check). */
+export const REGISTER_ENV_VARS = Object.keys(rules);
+/** Those Terraform must set in production (the rest have defaults or serve the twins). */
+export const REGISTER_REQUIRED_ENV_VARS = ['GOOGLE_CLOUD_PROJECT', 'PUSHES_BUCKET', 'REGISTRY_BUCKET', 'VERTEX_LOCATION'];
+
+const read = envReader(rules);
+
+export function parseRegisterConfig(env: NodeJS.ProcessEnv = process.env): RegisterConfig {
+  const projectId = read(env, 'GOOGLE_CLOUD_PROJECT');
+  const apiEndpoint = read(env, 'VERTEX_API_ENDPOINT') ?? null;
+  const port = read(env, 'VERTEX_API_PORT') ?? null;
+  if (port !== null && apiEndpoint === null) throw new ConfigError('VERTEX_API_PORT', 'needs VERTEX_API_ENDPOINT');
+  return {
+    projectId,
+    firestoreDatabase: read(env, 'FIRESTORE_DATABASE'),
+    pushesBucket: read(env, 'PUSHES_BUCKET'),
+    registryBucket: read(env, 'REGISTRY_BUCKET'),
+    vertex: { project: read(env, 'VERTEX_PROJECT') ?? projectId, location: read(env, 'VERTEX_LOCATION'), apiEndpoint, port },
+    servingContainerImage: read(env, 'SERVING_CONTAINER_IMAGE'),
+    maxEventAgeSeconds: read(env, 'MAX_EVENT_AGE_SECONDS'),
+    maxPushFiles: read(env, 'MAX_PUSH_FILES'),
+    storageApiEndpoint: read(env, 'STORAGE_API_ENDPOINT') ?? null,
+    logLevel: read(env, 'LOG_LEVEL'),
+  };
+}
