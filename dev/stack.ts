@@ -4,14 +4,25 @@
  * 127.0.0.1. State lives under a data directory so it survives restarts.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { http } from '@google-cloud/functions-framework';
+import { cloudEvent, http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Role } from '../shared/ports';
 import { parseConfig } from '../functions/src/config';
 import { buildApi } from '../functions/src/functions/api';
+import { buildRegister } from '../functions/src/functions/register';
+import { buildSyncRuns } from '../functions/src/functions/sync-runs';
+import { buildTrigger } from '../functions/src/functions/trigger';
+import { parseRegisterConfig } from '../functions/src/register-config';
+import { parseSyncRunsConfig, parseTriggerConfig } from '../functions/src/training-config';
+import { toyTrainerRunner } from './toy-trainer/pipeline-runner';
+import { schedulerClientOptions, startSchedulerTwin } from './twins/scheduler';
+import { freePort } from './lib/free-port';
+import { startGcsTwin, type GcsTwin } from './twins/gcs';
+import { startVertexTwin, type VertexTwin } from './twins/vertex';
 import { signDevToken } from '../functions/src/http/token-verifiers';
 import { startFirestoreEmulator, type FirestoreEmulator } from './emulators/firestore';
 import { demoRegistry } from './demo/demo-data';
@@ -34,6 +45,10 @@ export interface StackOptions {
 
 export interface Stack {
   url: string;
+  gcs: GcsTwin;
+  vertex: VertexTwin;
+  pushesBucket: string;
+  registryBucket: string;
   projectId: string;
   firestore: FirestoreEmulator;
   dataDir: string | null;
@@ -42,6 +57,10 @@ export interface Stack {
 }
 
 const FIRESTORE_EXPORT = 'firestore';
+export const PUSHES_BUCKET = 'registry-pushes';
+export const REGISTRY_BUCKET = 'registry-blobs';
+/** Written by a running stack so that `npm run push` finds the GCS twin. */
+export const STACK_FILE = 'stack.json';
 
 export function devSecret(dataDir: string | null): string {
   if (!dataDir) return randomBytes(32).toString('base64url');
@@ -61,6 +80,31 @@ function latestExport(dataDir: string | null): string | undefined {
   const newest = exports.at(-1);
   const meta = newest && readdirSync(join(dir, newest)).find((f) => f.endsWith('.overall_export_metadata'));
   return meta ? join(dir, newest!, meta) : undefined;
+}
+
+const LOCATION = 'europe-central2';
+
+/** Registers a function with the functions framework and serves it on 127.0.0.1:port. */
+async function serve(name: string, port: number, register: () => void): Promise<Server> {
+  register();
+  const server = getTestServer(name);
+  await new Promise<void>((ok, fail) => server.once('error', fail).listen(port, '127.0.0.1', ok));
+  return server;
+}
+
+/** The periodic sync is itself a Cloud Scheduler job (every minute locally, as in production every 5). */
+async function ensureSyncJob(port: number, projectId: string, uri: string, serviceAccountEmail: string): Promise<void> {
+  const { CloudSchedulerClient } = await import('@google-cloud/scheduler');
+  const client = new CloudSchedulerClient(schedulerClientOptions(port));
+  const parent = `projects/${projectId}/locations/${LOCATION}`;
+  await client.createJob({
+    parent,
+    job: {
+      name: `${parent}/jobs/registry-sync-runs`, schedule: '* * * * *', timeZone: 'Etc/UTC',
+      httpTarget: { uri, httpMethod: 'POST', oidcToken: { serviceAccountEmail, audience: uri } },
+    },
+  });
+  await client.close();
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -85,10 +129,37 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }
   }
 
-  const config = parseConfig({
-    GOOGLE_CLOUD_PROJECT: projectId, AUTH_MODE: 'dev', DEV_AUTH_SECRET: secret, LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARNING',
-    ROLE_BINDINGS: process.env.ROLE_BINDINGS ?? '',
+  // Twins of Storage, Vertex AI (pipelines run the toy trainer) and Cloud Scheduler, and the
+  // functions they call: register (finalize events), trigger and syncRuns (scheduler jobs).
+  const stateDir = dataDir ?? mkdtempSync(join(tmpdir(), 'registry-'));
+  const [registerPort, triggerPort, syncPort] = [await freePort(), await freePort(), await freePort()];
+  const gcs = await startGcsTwin({
+    dataDir: join(stateDir, 'gcs'), buckets: [PUSHES_BUCKET, REGISTRY_BUCKET],
+    subscribers: [{ bucket: PUSHES_BUCKET, url: `http://127.0.0.1:${registerPort}/` }], log,
   });
+  const vertex = await startVertexTwin({
+    stateFile: dataDir ? join(dataDir, 'vertex.json') : undefined, operationDelayMs: 200,
+    runner: toyTrainerRunner({ storageUrl: gcs.url }),
+  });
+  const scheduler = await startSchedulerTwin();
+  const triggerUrl = `http://127.0.0.1:${triggerPort}/`;
+  const syncUrl = `http://127.0.0.1:${syncPort}/`;
+  const env = {
+    GOOGLE_CLOUD_PROJECT: projectId, LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARNING',
+    PUSHES_BUCKET, REGISTRY_BUCKET, STORAGE_API_ENDPOINT: gcs.url,
+    VERTEX_LOCATION: LOCATION, VERTEX_API_ENDPOINT: '127.0.0.1', VERTEX_API_PORT: String(vertex.port),
+    SCHEDULER_LOCATION: LOCATION, SCHEDULER_API_ENDPOINT: '127.0.0.1', SCHEDULER_API_PORT: String(scheduler.port),
+    SCHEDULER_SERVICE_ACCOUNT: `registry-scheduler@${projectId}.iam.gserviceaccount.com`,
+    TRIGGER_URL: triggerUrl, OIDC_JWKS_URL: scheduler.jwksUrl, OIDC_ISSUER: scheduler.issuer,
+  };
+  const servers = [
+    await serve('register', registerPort, () => cloudEvent('register', buildRegister(parseRegisterConfig(env)))),
+    await serve('trigger', triggerPort, () => http('trigger', buildTrigger(parseTriggerConfig({ ...env, OIDC_AUDIENCE: triggerUrl })))),
+    await serve('syncRuns', syncPort, () => http('syncRuns', buildSyncRuns(parseSyncRunsConfig({ ...env, OIDC_AUDIENCE: syncUrl })))),
+  ];
+  await ensureSyncJob(scheduler.port, projectId, syncUrl, env.SCHEDULER_SERVICE_ACCOUNT);
+
+  const config = parseConfig({ ...env, AUTH_MODE: 'dev', DEV_AUTH_SECRET: secret, ROLE_BINDINGS: process.env.ROLE_BINDINGS ?? '' });
   http('api', buildApi(config));
   const apiServer = getTestServer('api');
   const dashboardDir = resolve(__dirname, '../dashboard/dist');
@@ -102,12 +173,21 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const address = front.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : opts.port}`;
 
+  if (dataDir) writeFileSync(join(dataDir, STACK_FILE), JSON.stringify({ url, gcsUrl: gcs.url, pushesBucket: PUSHES_BUCKET, projectId }, null, 2));
+
   return {
-    url, projectId, firestore, dataDir,
+    url, projectId, firestore, dataDir, gcs, vertex, pushesBucket: PUSHES_BUCKET, registryBucket: REGISTRY_BUCKET,
     token: (role, email = `${role}@localhost`) => signDevToken(secret, { role, email }),
     async stop() {
       await new Promise<void>((ok) => front.close(() => ok()));
       front.closeAllConnections();
+      await gcs.idle();
+      await gcs.stop();
+      for (const server of servers) await new Promise<void>((ok) => server.close(() => ok()));
+      await scheduler.stop();
+      await vertex.stop();
+      if (dataDir) rmSync(join(dataDir, STACK_FILE), { force: true });
+      else rmSync(stateDir, { recursive: true, force: true });
       if (dataDir) {
         const dir = join(dataDir, FIRESTORE_EXPORT);
         const before = existsSync(dir) ? readdirSync(dir) : [];

@@ -19,6 +19,11 @@ module "api" {
     ROLE_BINDINGS        = join(",", [for who, role in var.role_bindings : "${who}=${role}"])
     CORS_ORIGINS         = join(",", concat([local.dashboard_origin], var.cors_origins))
     LOG_LEVEL            = "INFO"
+    # Schedules become Cloud Scheduler jobs that call the trigger with the invoker's OIDC token.
+    TRIGGER_URL               = local.trigger_url
+    TRIGGER_AUDIENCE          = local.trigger_url
+    SCHEDULER_LOCATION        = var.region
+    SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler_invoker.email
   }
 }
 
@@ -67,4 +72,91 @@ resource "google_cloud_run_service_iam_member" "eventarc_invokes_register" {
   service  = module.register.service_name
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.eventarc.email}"
+}
+
+locals {
+  # Gen2 functions also answer on their cloudfunctions.net URL, known before they exist: the
+  # trigger and sync check Cloud Scheduler's OIDC tokens against these audiences.
+  trigger_url = "https://${var.region}-${var.project_id}.cloudfunctions.net/registry-trigger"
+  sync_url    = "https://${var.region}-${var.project_id}.cloudfunctions.net/registry-sync-runs"
+}
+
+module "trigger" {
+  source                = "./modules/function"
+  name                  = "registry-trigger"
+  entry_point           = "trigger"
+  description           = "Called by Cloud Scheduler: creates a training run and launches its Vertex AI pipeline."
+  region                = var.region
+  source_bucket         = google_storage_bucket.function_source.name
+  source_object         = google_storage_bucket_object.functions.name
+  service_account_email = google_service_account.trigger.email
+  environment = {
+    GOOGLE_CLOUD_PROJECT      = var.project_id
+    SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler_invoker.email
+    OIDC_AUDIENCE             = local.trigger_url
+    PUSHES_BUCKET             = google_storage_bucket.pushes.name
+    VERTEX_LOCATION           = var.vertex_location
+    PIPELINE_SERVICE_ACCOUNT  = google_service_account.pipeline.email
+    PIPELINE_ROOT             = "gs://${google_storage_bucket.pushes.name}/pipeline-root"
+    LOG_LEVEL                 = "INFO"
+  }
+}
+
+module "sync_runs" {
+  source                = "./modules/function"
+  name                  = "registry-sync-runs"
+  entry_point           = "syncRuns"
+  description           = "Every few minutes: records finished pipeline runs and repairs drift between schedules and their jobs."
+  region                = var.region
+  source_bucket         = google_storage_bucket.function_source.name
+  source_object         = google_storage_bucket_object.functions.name
+  service_account_email = google_service_account.sync.email
+  timeout_seconds       = 300
+  max_instances         = 1
+  environment = {
+    GOOGLE_CLOUD_PROJECT      = var.project_id
+    SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler_invoker.email
+    OIDC_AUDIENCE             = local.sync_url
+    PUSHES_BUCKET             = google_storage_bucket.pushes.name
+    VERTEX_LOCATION           = var.vertex_location
+    SCHEDULER_LOCATION        = var.region
+    TRIGGER_URL               = local.trigger_url
+    TRIGGER_AUDIENCE          = local.trigger_url
+    LOG_LEVEL                 = "INFO"
+  }
+}
+
+# Cloud Scheduler calls the trigger with the invoker account's OIDC token.
+resource "google_cloud_run_service_iam_member" "scheduler_invokes_trigger" {
+  location = var.region
+  service  = module.trigger.service_name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+}
+
+# And the periodic sync, with the same identity.
+resource "google_cloud_run_service_iam_member" "scheduler_invokes_sync" {
+  location = var.region
+  service  = module.sync_runs.service_name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+}
+
+resource "google_cloud_scheduler_job" "sync_runs" {
+  name        = "registry-sync-runs"
+  region      = var.region
+  description = "Records pipeline run outcomes and reconciles schedule jobs."
+  schedule    = "*/5 * * * *"
+  time_zone   = "Etc/UTC"
+  http_target {
+    uri         = local.sync_url
+    http_method = "POST"
+    oidc_token {
+      service_account_email = google_service_account.scheduler_invoker.email
+      audience              = local.sync_url
+    }
+  }
+  retry_config {
+    retry_count = 1
+  }
 }

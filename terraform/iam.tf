@@ -16,6 +16,16 @@ resource "google_service_account" "trigger" {
   display_name = "Model registry training trigger function"
 }
 
+resource "google_service_account" "sync" {
+  account_id   = "registry-sync"
+  display_name = "Model registry run-outcome sync and schedule reconcile"
+}
+
+resource "google_service_account" "pipeline" {
+  account_id   = "registry-pipeline"
+  display_name = "Identity Vertex AI pipeline runs execute as"
+}
+
 resource "google_service_account" "scheduler_invoker" {
   account_id   = "registry-scheduler"
   display_name = "Cloud Scheduler jobs calling the trigger (OIDC tokens)"
@@ -110,11 +120,25 @@ resource "google_project_iam_member" "trigger_vertex" {
   member  = "serviceAccount:${google_service_account.trigger.email}"
 }
 
-# The trigger reads each run's metrics.json from the pushes bucket when syncing outcomes.
-resource "google_storage_bucket_iam_member" "trigger_reads_pushes" {
+# The sync reads each run's metrics.json from the pushes bucket.
+resource "google_storage_bucket_iam_member" "sync_reads_pushes" {
   bucket = google_storage_bucket.pushes.name
   role   = "roles/storage.objectViewer"
-  member = "serviceAccount:${google_service_account.trigger.email}"
+  member = "serviceAccount:${google_service_account.sync.email}"
+}
+
+# The sync records run outcomes in Firestore.
+resource "google_project_iam_member" "sync_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.sync.email}"
+}
+
+# The sync reads pipeline job states from Vertex AI.
+resource "google_project_iam_member" "sync_vertex" {
+  project = var.project_id
+  role    = "roles/aiplatform.viewer"
+  member  = "serviceAccount:${google_service_account.sync.email}"
 }
 
 # Eventarc's trigger identity must be an event receiver to deliver to the register function.
@@ -146,4 +170,39 @@ resource "google_service_account_iam_member" "api_acts_as_scheduler_invoker" {
   service_account_id = google_service_account.scheduler_invoker.name
   role               = "roles/iam.serviceAccountUser"
   member             = "serviceAccount:${google_service_account.api.email}"
+}
+
+# The trigger launches pipeline jobs that run as the pipeline account.
+resource "google_service_account_iam_member" "trigger_acts_as_pipeline" {
+  service_account_id = google_service_account.pipeline.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = "serviceAccount:${google_service_account.trigger.email}"
+}
+
+# The sync repairs drift between schedules and their jobs: create, update, delete.
+resource "google_project_iam_member" "sync_scheduler" {
+  project = var.project_id
+  role    = "roles/cloudscheduler.admin"
+  member  = "serviceAccount:${google_service_account.sync.email}"
+}
+
+# Repaired jobs carry the invoker's OIDC identity, which requires acting as it.
+resource "google_service_account_iam_member" "sync_acts_as_scheduler_invoker" {
+  service_account_id = google_service_account.scheduler_invoker.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = "serviceAccount:${google_service_account.sync.email}"
+}
+
+# Pipeline runs write pushed models and metrics into the pushes bucket (create only).
+resource "google_storage_bucket_iam_member" "pipeline_pushes" {
+  bucket = google_storage_bucket.pushes.name
+  role   = "roles/storage.objectCreator"
+  member = "serviceAccount:${google_service_account.pipeline.email}"
+}
+
+# Pipeline steps run on Vertex AI as this account.
+resource "google_project_iam_member" "pipeline_vertex" {
+  project = var.project_id
+  role    = "roles/aiplatform.user"
+  member  = "serviceAccount:${google_service_account.pipeline.email}"
 }

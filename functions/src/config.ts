@@ -3,6 +3,7 @@ import { ConfigError } from '../../shared/errors';
 import { COMMON_ENV, envReader } from './env';
 import type { Role } from '../../shared/ports';
 import type { Severity } from './log';
+import { parseSchedulingConfig, type SchedulingConfig } from './training-config';
 
 /**
  * Configuration is read once, from the environment, by a pure function: a bad value stops the
@@ -18,6 +19,8 @@ export interface ApiConfig {
   roleBindings: Record<string, Role>;
   corsOrigins: string[];
   logLevel: Severity;
+  /** Where schedules' Cloud Scheduler jobs go; null (schedule routes answer 404) when TRIGGER_URL is unset. */
+  scheduling: SchedulingConfig | null;
 }
 
 const ROLES = ['viewer', 'editor', 'deployer'] as const;
@@ -34,7 +37,7 @@ const rules = {
 /** The environment variables the API function reads (Terraform's check uses this list). */
 export const API_ENV_VARS = Object.keys(rules);
 /** Those Terraform must set for a production (AUTH_MODE=google) deployment. */
-export const API_REQUIRED_ENV_VARS = ['GOOGLE_CLOUD_PROJECT', 'AUTH_AUDIENCE'];
+export const API_REQUIRED_ENV_VARS = ['GOOGLE_CLOUD_PROJECT', 'AUTH_AUDIENCE', 'TRIGGER_URL', 'SCHEDULER_LOCATION', 'SCHEDULER_SERVICE_ACCOUNT'];
 
 const read = envReader(rules);
 
@@ -60,5 +63,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     roleBindings: parseRoleBindings(read(env, 'ROLE_BINDINGS')),
     corsOrigins: read(env, 'CORS_ORIGINS').split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: read(env, 'LOG_LEVEL'),
+    scheduling: env.TRIGGER_URL ? parseSchedulingConfig(env) : null,
   };
 }

@@ -11,6 +11,8 @@ import { ModelReader } from '../app/model-reader';
 import { parseConfig, type ApiConfig } from '../config';
 import { createApiHandler, type HttpHandler } from '../http/api-handler';
 import { createAuthenticator } from '../http/auth';
+import { scheduleRoutes } from '../http/routes/schedule-routes';
+import { buildTrainingSchedules } from './scheduling';
 import { calendarRoutes } from '../http/routes/calendar-routes';
 import { healthRoutes } from '../http/routes/health-routes';
 import { modelReadRoutes } from '../http/routes/model-routes';
@@ -34,11 +36,16 @@ export function buildApi(config: ApiConfig, overrides: ApiOverrides = {}): HttpH
     { now: () => new Date() },
   );
   const verifier = config.auth.mode === 'google' ? googleIdTokenVerifier(config.auth.audience) : devTokenVerifier(config.auth.secret);
+  const log = createLogger(config.logLevel);
+  const schedules = config.scheduling ? buildTrainingSchedules({ firestore, config: config.scheduling, log }) : null;
   return createApiHandler({
-    routes: [...healthRoutes(), ...modelReadRoutes(reader), ...calendarRoutes(calendar)],
+    routes: [
+      ...healthRoutes(), ...modelReadRoutes(reader), ...calendarRoutes(calendar),
+      ...(schedules ? scheduleRoutes(schedules) : []),
+    ],
     authenticator: createAuthenticator(verifier, config.roleBindings, new FirestoreRoleDirectory(firestore)),
     corsOrigins: config.corsOrigins,
-    log: createLogger(config.logLevel),
+    log,
   });
 }
 

@@ -190,6 +190,12 @@ describe('models read API (functions framework + Firestore emulator)', () => {
       assert.deepEqual(ids((await get(`/api/models?search=${encodeURIComponent('ÜRICH')}`).expect(200)).body), ['zurich-v1']);
     });
 
+    it('also matches the family id, for versions named after their run', async () => {
+      await seedRegistry(db, { versions: [makeVersion({ familyId: 'minute-model', version: 1, name: 'TR-60' })] });
+      assert.deepEqual(ids((await get('/api/models?search=minute').expect(200)).body), ['minute-model-v1']);
+      assert.deepEqual(ids((await get('/api/models?search=minute-model-v').expect(200)).body), []);
+    });
+
     it('combines search, filter and sort', async () => {
       const res = await get('/api/models?search=recs&status=idle&sort=name').expect(200);
       assert.deepEqual(ids(res.body), ['recs-prod-v2']);

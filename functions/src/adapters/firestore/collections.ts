@@ -7,4 +7,8 @@ export const COLLECTIONS = {
   roles: 'roles',
   /** One record per pushed directory: idempotency key and recorded outcome of registration. */
   pushes: 'pushes',
+  /** One per (schedule, fire time): makes Cloud Scheduler's retries and duplicates start one run. */
+  scheduleFirings: 'scheduleFirings',
+  /** Monotonic counters (training run numbers). */
+  counters: 'counters',
 } as const;

@@ -1,9 +1,10 @@
 import { calendarQueryShapes } from './calendar-queries';
+import { trainingQueryShapes } from './training-queries';
 import { allReadShapes, type QueryShape } from './version-queries';
 
 /** Every shape any function can run; later modules add theirs here. */
 export function allQueryShapes(): QueryShape[] {
-  return [...allReadShapes(), ...calendarQueryShapes()];
+  return [...allReadShapes(), ...calendarQueryShapes(), ...trainingQueryShapes()];
 }
 
 export interface IndexField { fieldPath: string; order?: 'ASCENDING' | 'DESCENDING'; arrayConfig?: 'CONTAINS' }

@@ -16,7 +16,8 @@ export function versionToDoc(version: ModelVersion): Record<string, unknown> {
     registeredAt: new Date(version.registeredAt),
     status: deriveStatus(version),
     nameLower: normalizeForSearch(version.name),
-    searchTokens: searchTokens(version.name),
+    // The family id is searchable too: scheduled runs name their versions after the run (TR-n).
+    searchTokens: [...new Set([...searchTokens(version.name), ...searchTokens(version.familyId)])],
     bestScore: bestScore(version.modelType, version.metrics),
   };
 }

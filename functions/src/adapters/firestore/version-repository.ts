@@ -42,7 +42,7 @@ export class FirestoreVersionRepository implements VersionReader {
         const sortValue = sortValueOf(doc, order.field);
         lastScanned = { sortValue, id: doc.id };
         const version = versionFromDoc(doc.data());
-        if (plan?.postFilter && !normalizeForSearch(version.name).includes(plan.postFilter)) continue;
+        if (plan?.postFilter && !matchesSearch(version, plan.postFilter)) continue;
         matches.push({ version, sortValue });
       }
       if (snapshot.size < limit) { exhausted = true; break; }
@@ -92,6 +92,10 @@ export class FirestoreVersionRepository implements VersionReader {
         : null,
     };
   }
+}
+
+function matchesSearch(version: ModelVersion, text: string): boolean {
+  return normalizeForSearch(version.name).includes(text) || normalizeForSearch(version.familyId).includes(text);
 }
 
 /** Builds the Firestore query a shape describes, ordered with the document id as tie-breaker. */
