@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { Storage } from '@google-cloud/storage';
+import { startStack, type Stack } from '../../../dev/stack';
+import { writeDemoModel } from '../../../dev/demo/demo-model';
+import { storageClientOptions } from '../../../dev/twins/gcs';
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
+}
+
+describe('the local stack behind npm start', () => {
+  let stack: Stack;
+  let savedHost: string | undefined;
+
+  before(async () => {
+    savedHost = process.env.FIRESTORE_EMULATOR_HOST;
+    stack = await startStack({ port: 0, dataDir: null, demo: false, buildDashboard: false });
+  });
+
+  after(async () => {
+    await stack?.stop();
+    process.env.FIRESTORE_EMULATOR_HOST = savedHost;
+  });
+
+  it('registers a model pushed into its bucket and mirrors it to the Vertex twin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stack-model-'));
+    writeDemoModel(dir, 10); // recall@100 0.80 ≥ threshold 0.75: blessed
+    const bucket = new Storage(storageClientOptions(stack.gcs.url, stack.projectId)).bucket(stack.pushesBucket);
+    await bucket.file('tr-5-20261122090000/metrics.json').save(readFileSync(join(dir, 'metrics.json')));
+    for (const file of files(dir).filter((f) => !f.endsWith('metrics.json'))) {
+      await bucket.file(`tr-5-20261122090000/pushed_model/1/${relative(dir, file)}`).save(readFileSync(file));
+    }
+    const token = await stack.token('viewer');
+    let body: { items: { id: string; vertex: { state: string }; blessed: boolean | null }[] } = { items: [] };
+    for (let i = 0; i < 100 && !(body.items[0]?.vertex.state === 'mirrored'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      body = await (await fetch(`${stack.url}/api/models`, { headers: { authorization: `Bearer ${token}` } })).json() as typeof body;
+    }
+    assert.deepEqual(body.items.map((v) => [v.id, v.vertex.state, v.blessed]), [['demo-push-v1', 'mirrored', true]]);
+    assert.equal(stack.vertex.models().length, 1);
+  });
+
+  it('serves the API and answers unknown routes as JSON on the same origin as the dashboard', async () => {
+    const res = await fetch(`${stack.url}/api/nope`);
+    assert.equal(res.status, 404);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'ROUTE_NOT_FOUND');
+  });
+});
