@@ -139,7 +139,12 @@ function renderHeader(): void {
     h('button', { type: 'button', class: 'btn btn-ghost', id: 'sign-out', onclick: () => signOut(null) }, 'Sign out'));
 }
 
+/** Bumped by every sign-in and sign-out, so that a load begun under an old token never marks the page ready. */
+let session = 0;
+
 function signOut(reason: string | null): void {
+  session++;
+  delete document.documentElement.dataset.ready;
   forgetToken();
   identity = identityOf(null);
   signedOut = true;
@@ -164,7 +169,10 @@ function start(): void {
   signInEl.hidden = true;
   dashboardEl.hidden = false;
   renderHeader();
+  const current = ++session;
+  delete document.documentElement.dataset.ready;
   void refreshAll().then(() => {
+    if (current !== session) return;
     // Marks the first meaningful paint (KPIs, grid and table drawn, or their error states).
     document.documentElement.dataset.ready = 'true';
     const state = readViewState();
