@@ -22,6 +22,7 @@ function walk(dir: string): string[] {
 }
 
 async function main() {
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: { 'version-dir': { type: 'string' }, demo: { type: 'boolean', default: false } },

@@ -12,7 +12,7 @@ import { cloudEvent, http } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Role } from '../shared/ports';
 import { parseConfig } from '../functions/src/config';
-import { buildApi } from '../functions/src/functions/api';
+import { buildApiParts } from '../functions/src/functions/api';
 import { buildRegister } from '../functions/src/functions/register';
 import { buildSyncRuns } from '../functions/src/functions/sync-runs';
 import { buildTrigger } from '../functions/src/functions/trigger';
@@ -25,6 +25,8 @@ import { startGcsTwin, type GcsTwin } from './twins/gcs';
 import { startVertexTwin, type VertexTwin } from './twins/vertex';
 import { signDevToken } from '../functions/src/http/token-verifiers';
 import { startFirestoreEmulator, type FirestoreEmulator } from './emulators/firestore';
+import { startPubSubEmulator, type PubSubEmulator } from './emulators/pubsub';
+import { mirrorToVertexTwin } from './demo/mirror-to-vertex';
 import { demoRegistry } from './demo/demo-data';
 import { seedRegistry } from './demo/seed';
 import { serveStatic } from './static-files';
@@ -47,6 +49,7 @@ export interface Stack {
   url: string;
   gcs: GcsTwin;
   vertex: VertexTwin;
+  pubsub: PubSubEmulator;
   pushesBucket: string;
   registryBucket: string;
   projectId: string;
@@ -61,6 +64,9 @@ export const PUSHES_BUCKET = 'registry-pushes';
 export const REGISTRY_BUCKET = 'registry-blobs';
 /** Written by a running stack so that `npm run push` finds the GCS twin. */
 export const STACK_FILE = 'stack.json';
+export const EVENTS_TOPIC = 'registry-events';
+/** A pull subscription `npm run events` tails, so a user sees each registry event. */
+export const EVENTS_TAIL = 'registry-events-tail';
 
 export function devSecret(dataDir: string | null): string {
   if (!dataDir) return randomBytes(32).toString('base64url');
@@ -121,13 +127,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   const { Firestore } = await import('@google-cloud/firestore');
   const db = new Firestore({ projectId, ignoreUndefinedProperties: true });
-  if (opts.demo !== false) {
-    const empty = (await db.collection('versions').limit(1).get()).empty;
-    if (empty) {
-      await seedRegistry(db, demoRegistry());
-      log('loaded the demo registry (documents tagged "demo"; start with --no-demo to skip)');
-    }
-  }
 
   // Twins of Storage, Vertex AI (pipelines run the toy trainer) and Cloud Scheduler, and the
   // functions they call: register (finalize events), trigger and syncRuns (scheduler jobs).
@@ -142,6 +141,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     runner: toyTrainerRunner({ storageUrl: gcs.url }),
   });
   const scheduler = await startSchedulerTwin();
+  const pubsub = await startPubSubEmulator({ projectId });
+  await pubsub.ensureTopic(EVENTS_TOPIC);
+  await pubsub.ensureSubscription(EVENTS_TAIL, EVENTS_TOPIC);
+  if (opts.demo !== false && (await db.collection('versions').limit(1).get()).empty) {
+    // Demo versions are made real on the Vertex twin first, so they can be deployed and aliased.
+    const demo = demoRegistry();
+    demo.versions = await mirrorToVertexTwin(demo.versions, { port: vertex.port, project: projectId, location: LOCATION });
+    await seedRegistry(db, demo);
+    log('loaded the demo registry (documents tagged "demo"; start with --no-demo to skip)');
+  }
+
   const triggerUrl = `http://127.0.0.1:${triggerPort}/`;
   const syncUrl = `http://127.0.0.1:${syncPort}/`;
   const env = {
@@ -151,6 +161,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     SCHEDULER_LOCATION: LOCATION, SCHEDULER_API_ENDPOINT: '127.0.0.1', SCHEDULER_API_PORT: String(scheduler.port),
     SCHEDULER_SERVICE_ACCOUNT: `registry-scheduler@${projectId}.iam.gserviceaccount.com`,
     TRIGGER_URL: triggerUrl, OIDC_JWKS_URL: scheduler.jwksUrl, OIDC_ISSUER: scheduler.issuer,
+    EVENTS_TOPIC, PUBSUB_API_ENDPOINT: pubsub.host,
   };
   const servers = [
     await serve('register', registerPort, () => cloudEvent('register', buildRegister(parseRegisterConfig(env)))),
@@ -160,7 +171,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   await ensureSyncJob(scheduler.port, projectId, syncUrl, env.SCHEDULER_SERVICE_ACCOUNT);
 
   const config = parseConfig({ ...env, AUTH_MODE: 'dev', DEV_AUTH_SECRET: secret, ROLE_BINDINGS: process.env.ROLE_BINDINGS ?? '' });
-  http('api', buildApi(config));
+  const { handler: apiHandler, writes } = buildApiParts(config);
+  http('api', apiHandler);
+  // Production drains the events outbox from a Cloud Scheduler job; locally a timer does.
+  const drainTimer = setInterval(() => void writes.drainer.drain().catch((e: unknown) => log(`outbox drain failed: ${e}`)), 5000);
   const apiServer = getTestServer('api');
   const dashboardDir = resolve(__dirname, '../dashboard/dist');
 
@@ -173,17 +187,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const address = front.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : opts.port}`;
 
-  if (dataDir) writeFileSync(join(dataDir, STACK_FILE), JSON.stringify({ url, gcsUrl: gcs.url, pushesBucket: PUSHES_BUCKET, projectId }, null, 2));
+  if (dataDir) writeFileSync(join(dataDir, STACK_FILE), JSON.stringify({ url, gcsUrl: gcs.url, pushesBucket: PUSHES_BUCKET, projectId, pubsubHost: pubsub.host }, null, 2));
 
   return {
-    url, projectId, firestore, dataDir, gcs, vertex, pushesBucket: PUSHES_BUCKET, registryBucket: REGISTRY_BUCKET,
+    url, projectId, firestore, dataDir, gcs, vertex, pubsub, pushesBucket: PUSHES_BUCKET, registryBucket: REGISTRY_BUCKET,
     token: (role, email = `${role}@localhost`) => signDevToken(secret, { role, email }),
     async stop() {
       await new Promise<void>((ok) => front.close(() => ok()));
       front.closeAllConnections();
       await gcs.idle();
       await gcs.stop();
+      clearInterval(drainTimer);
+      await writes.close();
       for (const server of servers) await new Promise<void>((ok) => server.close(() => ok()));
+      await pubsub.stop();
       await scheduler.stop();
       await vertex.stop();
       if (dataDir) rmSync(join(dataDir, STACK_FILE), { force: true });

@@ -24,6 +24,10 @@ module "api" {
     TRIGGER_AUDIENCE          = local.trigger_url
     SCHEDULER_LOCATION        = var.region
     SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler_invoker.email
+    # Deploys, aliases and mirror retries call Vertex AI; registry events go to the topic.
+    VERTEX_LOCATION = var.vertex_location
+    EVENTS_TOPIC    = google_pubsub_topic.registry_events.name
+    REGISTRY_BUCKET = google_storage_bucket.registry.name
   }
 }
 
@@ -158,5 +162,46 @@ resource "google_cloud_scheduler_job" "sync_runs" {
   }
   retry_config {
     retry_count = 1
+  }
+}
+
+module "drain_outbox" {
+  source                = "./modules/function"
+  name                  = "registry-drain-outbox"
+  entry_point           = "drainOutbox"
+  description           = "Every minute: publishes registry events still pending in the Firestore outbox."
+  region                = var.region
+  source_bucket         = google_storage_bucket.function_source.name
+  source_object         = google_storage_bucket_object.functions.name
+  service_account_email = google_service_account.events.email
+  max_instances         = 1
+  environment = {
+    GOOGLE_CLOUD_PROJECT = var.project_id
+    EVENTS_TOPIC         = google_pubsub_topic.registry_events.name
+    LOG_LEVEL            = "INFO"
+  }
+}
+
+# Cloud Scheduler runs the outbox drain with the invoker identity.
+resource "google_cloud_run_service_iam_member" "scheduler_invokes_drain" {
+  location = var.region
+  service  = module.drain_outbox.service_name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.scheduler_invoker.email}"
+}
+
+resource "google_cloud_scheduler_job" "drain_outbox" {
+  name        = "registry-drain-outbox"
+  region      = var.region
+  description = "Publishes registry events whose immediate publish failed."
+  schedule    = "* * * * *"
+  time_zone   = "Etc/UTC"
+  http_target {
+    uri         = "https://${var.region}-${var.project_id}.cloudfunctions.net/registry-drain-outbox"
+    http_method = "POST"
+    oidc_token {
+      service_account_email = google_service_account.scheduler_invoker.email
+      audience              = "https://${var.region}-${var.project_id}.cloudfunctions.net/registry-drain-outbox"
+    }
   }
 }

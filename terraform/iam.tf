@@ -21,6 +21,11 @@ resource "google_service_account" "sync" {
   display_name = "Model registry run-outcome sync and schedule reconcile"
 }
 
+resource "google_service_account" "events" {
+  account_id   = "registry-events"
+  display_name = "Model registry outbox drain (publishes registry events)"
+}
+
 resource "google_service_account" "pipeline" {
   account_id   = "registry-pipeline"
   display_name = "Identity Vertex AI pipeline runs execute as"
@@ -205,4 +210,18 @@ resource "google_project_iam_member" "pipeline_vertex" {
   project = var.project_id
   role    = "roles/aiplatform.user"
   member  = "serviceAccount:${google_service_account.pipeline.email}"
+}
+
+# The drain reads pending events from the outbox and marks them sent.
+resource "google_project_iam_member" "events_firestore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.events.email}"
+}
+
+# The drain publishes on the events topic only.
+resource "google_pubsub_topic_iam_member" "events_publishes" {
+  topic  = google_pubsub_topic.registry_events.name
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:${google_service_account.events.email}"
 }

@@ -51,6 +51,14 @@ resource "google_firestore_field" "overrides" {
   index_config {}
 }
 
+# Published outbox entries expire on their own (expireAt is set when an event is sent).
+resource "google_firestore_field" "outbox_ttl" {
+  database   = google_firestore_database.registry.name
+  collection = "outbox"
+  field      = "expireAt"
+  ttl_config {}
+}
+
 resource "google_firebaserules_ruleset" "firestore" {
   source {
     files {

@@ -3,6 +3,7 @@ import { ConfigError } from '../../shared/errors';
 import { COMMON_ENV, envReader } from './env';
 import type { Role } from '../../shared/ports';
 import type { Severity } from './log';
+import { parseRegistryWritesConfig, type RegistryWritesConfig } from './registry-config';
 import { parseSchedulingConfig, type SchedulingConfig } from './training-config';
 
 /**
@@ -21,6 +22,8 @@ export interface ApiConfig {
   logLevel: Severity;
   /** Where schedules' Cloud Scheduler jobs go; null (schedule routes answer 404) when TRIGGER_URL is unset. */
   scheduling: SchedulingConfig | null;
+  /** Vertex AI (deploy, aliases, mirror retry) and the events topic. */
+  registryWrites: RegistryWritesConfig;
 }
 
 const ROLES = ['viewer', 'editor', 'deployer'] as const;
@@ -37,7 +40,10 @@ const rules = {
 /** The environment variables the API function reads (Terraform's check uses this list). */
 export const API_ENV_VARS = Object.keys(rules);
 /** Those Terraform must set for a production (AUTH_MODE=google) deployment. */
-export const API_REQUIRED_ENV_VARS = ['GOOGLE_CLOUD_PROJECT', 'AUTH_AUDIENCE', 'TRIGGER_URL', 'SCHEDULER_LOCATION', 'SCHEDULER_SERVICE_ACCOUNT'];
+export const API_REQUIRED_ENV_VARS = [
+  'GOOGLE_CLOUD_PROJECT', 'AUTH_AUDIENCE', 'TRIGGER_URL', 'SCHEDULER_LOCATION', 'SCHEDULER_SERVICE_ACCOUNT',
+  'VERTEX_LOCATION', 'EVENTS_TOPIC', 'REGISTRY_BUCKET',
+];
 
 const read = envReader(rules);
 
@@ -64,5 +70,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     corsOrigins: read(env, 'CORS_ORIGINS').split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: read(env, 'LOG_LEVEL'),
     scheduling: env.TRIGGER_URL ? parseSchedulingConfig(env) : null,
+    registryWrites: parseRegistryWritesConfig(env),
   };
 }

@@ -11,4 +11,5 @@ export const REQUIRED_ENV_BY_ENTRY_POINT = {
   register: REGISTER_REQUIRED_ENV_VARS,
   trigger: TRIGGER_REQUIRED_ENV_VARS,
   syncRuns: SYNC_RUNS_REQUIRED_ENV_VARS,
+  drainOutbox: ['GOOGLE_CLOUD_PROJECT', 'EVENTS_TOPIC'],
 } as const;

@@ -1,5 +1,6 @@
 import { cloudEvent, http } from '@google-cloud/functions-framework';
 import { api } from './functions/api';
+import { drainOutbox } from './functions/outbox-drainer';
 import { register } from './functions/register';
 import { syncRuns } from './functions/sync-runs';
 import { trigger } from './functions/trigger';
@@ -9,5 +10,6 @@ http('api', api);
 cloudEvent('register', register);
 http('trigger', trigger);
 http('syncRuns', syncRuns);
+http('drainOutbox', drainOutbox);
 
-export { api, register, trigger, syncRuns };
+export { api, register, trigger, syncRuns, drainOutbox };

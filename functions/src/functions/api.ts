@@ -12,6 +12,10 @@ import { parseConfig, type ApiConfig } from '../config';
 import { createApiHandler, type HttpHandler } from '../http/api-handler';
 import { createAuthenticator } from '../http/auth';
 import { scheduleRoutes } from '../http/routes/schedule-routes';
+import { trainingRunRoutes } from '../http/routes/training-run-routes';
+import { withVersionRefs } from '../http/routes/version-refs';
+import { buildMirrorRetry } from './register';
+import { buildRegistryWrites, type RegistryWrites } from './registry-writes';
 import { buildTrainingSchedules } from './scheduling';
 import { calendarRoutes } from '../http/routes/calendar-routes';
 import { healthRoutes } from '../http/routes/health-routes';
@@ -24,8 +28,18 @@ export interface ApiOverrides {
   meter?: ReadMeter;
 }
 
+export interface ApiParts {
+  handler: HttpHandler;
+  /** Deployment, aliases, lifecycle and the events outbox (the local stack drains it on a timer). */
+  writes: RegistryWrites;
+}
+
 /** Composition root of the HTTP API: config → adapters → use cases → routes. No client is built here. */
 export function buildApi(config: ApiConfig, overrides: ApiOverrides = {}): HttpHandler {
+  return buildApiParts(config, overrides).handler;
+}
+
+export function buildApiParts(config: ApiConfig, overrides: ApiOverrides = {}): ApiParts {
   const firestore = lazyFirestore({ projectId: config.projectId, databaseId: config.firestoreDatabase });
   const versions = new FirestoreVersionRepository(firestore, overrides.meter);
   const runs = new FirestoreTrainingRunRepository(firestore, overrides.meter);
@@ -38,15 +52,23 @@ export function buildApi(config: ApiConfig, overrides: ApiOverrides = {}): HttpH
   const verifier = config.auth.mode === 'google' ? googleIdTokenVerifier(config.auth.audience) : devTokenVerifier(config.auth.secret);
   const log = createLogger(config.logLevel);
   const schedules = config.scheduling ? buildTrainingSchedules({ firestore, config: config.scheduling, log }) : null;
-  return createApiHandler({
+  const writes = buildRegistryWrites(config.registryWrites, firestore, versions, { log });
+  const retry = buildMirrorRetry({ firestore, vertex: config.registryWrites.vertex, log });
+  const handler = createApiHandler({
     routes: [
-      ...healthRoutes(), ...modelReadRoutes(reader), ...calendarRoutes(calendar),
+      ...healthRoutes(),
+      // `family@alias` works wherever a version id does.
+      ...withVersionRefs(modelReadRoutes(reader), writes.resolveVersionRef),
+      ...writes.routes,
+      ...calendarRoutes(calendar),
       ...(schedules ? scheduleRoutes(schedules) : []),
+      ...trainingRunRoutes(retry),
     ],
     authenticator: createAuthenticator(verifier, config.roleBindings, new FirestoreRoleDirectory(firestore)),
     corsOrigins: config.corsOrigins,
     log,
   });
+  return { handler, writes };
 }
 
 let handler: HttpHandler | undefined;

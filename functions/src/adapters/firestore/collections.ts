@@ -11,4 +11,8 @@ export const COLLECTIONS = {
   scheduleFirings: 'scheduleFirings',
   /** Monotonic counters (training run numbers). */
   counters: 'counters',
+  /** Registry events written with the change they announce, until published. */
+  outbox: 'outbox',
+  /** What a deleted version was and which blobs it referenced. */
+  deletedVersions: 'deletedVersions',
 } as const;

@@ -1,10 +1,11 @@
 import { calendarQueryShapes } from './calendar-queries';
+import { registryWriteShapes } from './registry-queries';
 import { trainingQueryShapes } from './training-queries';
 import { allReadShapes, type QueryShape } from './version-queries';
 
 /** Every shape any function can run; later modules add theirs here. */
 export function allQueryShapes(): QueryShape[] {
-  return [...allReadShapes(), ...calendarQueryShapes(), ...trainingQueryShapes()];
+  return [...allReadShapes(), ...calendarQueryShapes(), ...trainingQueryShapes(), ...registryWriteShapes()];
 }
 
 export interface IndexField { fieldPath: string; order?: 'ASCENDING' | 'DESCENDING'; arrayConfig?: 'CONTAINS' }

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { createEventFactory } from '../../../shared/domain/registry-events';
+import type { Clock, VersionReader } from '../../../shared/ports';
+import type { BlobReferences, EventPublisher } from '../../../shared/registry-ports';
+import { FirestoreAliasStore } from '../adapters/firestore/alias-store';
+import type { FirestoreProvider } from '../adapters/firestore/client';
+import { FirestoreDeploymentStore } from '../adapters/firestore/deployment-store';
+import { FirestoreLifecycleStore } from '../adapters/firestore/lifecycle-store';
+import { FirestoreOutbox } from '../adapters/firestore/outbox';
+import { GcsObjectStore, lazyStorage } from '../adapters/gcs/object-store';
+import { PubSubEventPublisher, lazyPubSub } from '../adapters/pubsub/publisher';
+import { VertexAliasMirror } from '../adapters/vertex/alias-mirror';
+import { lazyVertexClient } from '../adapters/vertex/clients';
+import { DEFAULT_OPERATION_TUNING, VertexServing } from '../adapters/vertex/endpoints';
+import type { OperationTuning } from '../adapters/vertex/grpc-errors';
+import { AliasService, createVersionRefResolver, type VersionRefResolver } from '../app/aliases';
+import { DeploymentService } from '../app/deployments';
+import { DEFAULT_DRAIN_SETTINGS, OutboxDrainer, type DrainSettings } from '../app/outbox-drainer';
+import { VersionLifecycle, manifestBlobReferences } from '../app/version-lifecycle';
+import type { Route } from '../http/route';
+import { aliasRoutes } from '../http/routes/alias-routes';
+import { deploymentRoutes } from '../http/routes/deployment-routes';
+import { lifecycleRoutes } from '../http/routes/lifecycle-routes';
+import { createLogger, type Logger } from '../log';
+import type { RegistryWritesConfig } from '../registry-config';
+
+export interface RegistryWritesOverrides {
+  clock?: Clock;
+  ids?: () => string;
+  log?: Logger;
+  /** Lets tests wrap (not replace) the Pub/Sub publisher, e.g. to make some publishes fail. */
+  wrapPublisher?: (publisher: EventPublisher) => EventPublisher;
+  operationTuning?: Partial<OperationTuning>;
+  drainSettings?: DrainSettings;
+  /** Replaces the GCS-backed manifest reader (null: do not read manifests). */
+  blobs?: BlobReferences | null;
+}
+
+export interface RegistryWrites {
+  routes: Route[];
+  /** `family@alias` → version id: for every route that takes a version id. */
+  resolveVersionRef: VersionRefResolver;
+  deployments: DeploymentService;
+  aliases: AliasService;
+  lifecycle: VersionLifecycle;
+  drainer: OutboxDrainer;
+  /** Closes the Google clients that were built (tests and the local stack). */
+  close(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Deployment, aliases, lifecycle and events, wired from configuration. Nothing is built here but
+ * objects: every Google client is created on first use.
+ */
+export function buildRegistryWrites(
+  config: RegistryWritesConfig,
+  firestore: FirestoreProvider,
+  versions: VersionReader,
+  overrides: RegistryWritesOverrides = {},
+): RegistryWrites {
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomUUID;
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const events = createEventFactory({ source: config.events.source, ids, now: () => clock.now() });
+
+  const endpointClient = tracked(lazyVertexClient(config.vertex, 'EndpointServiceClient'));
+  const modelClient = tracked(lazyVertexClient(config.vertex, 'ModelServiceClient'));
+  const pubsub = tracked(lazyPubSub({ projectId: config.projectId, apiEndpoint: config.events.pubsubApiEndpoint }));
+
+  const publisher = new PubSubEventPublisher(pubsub.provider, { topic: config.events.topic, publishTimeoutMs: config.events.publishTimeoutMs });
+  const drainer = new OutboxDrainer(
+    new FirestoreOutbox(firestore), overrides.wrapPublisher?.(publisher) ?? publisher, clock, log, overrides.drainSettings ?? DEFAULT_DRAIN_SETTINGS,
+  );
+  const aliasStore = new FirestoreAliasStore(firestore, ids);
+  const aliases = new AliasService({ store: aliasStore, mirror: new VertexAliasMirror(modelClient.provider), events, flusher: drainer, clock, log });
+  const deployments = new DeploymentService({
+    store: new FirestoreDeploymentStore(firestore),
+    serving: new VertexServing(endpointClient.provider, config.vertex, {
+      ...DEFAULT_OPERATION_TUNING, timeoutMs: config.deploy.operationTimeoutMs, ...overrides.operationTuning,
+    }),
+    events, flusher: drainer, clock, ids, log, leaseMs: config.deploy.leaseMs,
+  });
+  const blobs = overrides.blobs !== undefined
+    ? overrides.blobs
+    : config.registryBucket
+      ? manifestBlobReferences(new GcsObjectStore(lazyStorage({ projectId: config.projectId, apiEndpoint: config.storageApiEndpoint })), config.registryBucket)
+      : null;
+  const lifecycle = new VersionLifecycle({ versions, store: new FirestoreLifecycleStore(firestore, ids), aliases, blobs, events, flusher: drainer, clock, log });
+  const resolveVersionRef = createVersionRefResolver(aliasStore);
+
+  return {
+    routes: [...deploymentRoutes(deployments, resolveVersionRef), ...aliasRoutes(aliases), ...lifecycleRoutes(lifecycle, resolveVersionRef)],
+    resolveVersionRef, deployments, aliases, lifecycle, drainer,
+    async close() {
+      await Promise.all([endpointClient.close((c) => c.close()), modelClient.close((c) => c.close()), pubsub.close((c) => c.close())]);
+    },
+  };
+}
+
+/** A lazy provider that remembers whether it built its client, so that close() builds none. */
+function tracked<T>(provider: () => Promise<T>) {
+  let built: Promise<T> | undefined;
+  return {
+    provider: () => (built ??= provider()),
+    close: async (fn: (client: T) => Promise<unknown>) => {
+      if (built) await fn(await built);
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import type { VersionRefResolver } from '../../app/aliases';
+import type { Route } from '../route';
+
+/**
+ * Makes routes that take a version id in `:id` accept any version reference (`family@prod`,
+ * `family@v3`): the reference is resolved to the version id before the route sees it.
+ */
+export function withVersionRefs(routes: Route[], resolve: VersionRefResolver): Route[] {
+  return routes.map((route) => (!route.path.includes('/:id') ? route : {
+    ...route,
+    async handle(ctx) {
+      const id = ctx.params.id;
+      return route.handle(id === undefined ? ctx : { ...ctx, params: { ...ctx.params, id: await resolve(id) } });
+    },
+  }));
+}

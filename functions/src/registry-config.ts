@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { ConfigError } from '../../shared/errors';
+import { BUCKET_NAME, COMMON_ENV, envReader } from './env';
+import { defaultEventSource } from '../../shared/domain/registry-events';
+import type { Severity } from './log';
+
+/**
+ * Configuration of deployment, aliases, lifecycle and registry events (read by the API and by the
+ * outbox drainer), from the environment, by a pure function that fails fast naming the variable.
+ */
+export interface RegistryWritesConfig {
+  projectId: string;
+  firestoreDatabase: string;
+  vertex: {
+    project: string;
+    location: string;
+    /** Twins only: host and port of a gRPC endpoint replacing `<location>-aiplatform.googleapis.com`. */
+    apiEndpoint: string | null;
+    port: number | null;
+  };
+  events: {
+    /** Topic id in the project, or `projects/<p>/topics/<t>`. */
+    topic: string;
+    /** The CloudEvents `source` of every event. */
+    source: string;
+    /** Emulators only (`host:port`); PUBSUB_EMULATOR_HOST works too (the client reads it). */
+    pubsubApiEndpoint: string | null;
+    publishTimeoutMs: number;
+  };
+  deploy: {
+    /** How long a deploy or undeploy waits for its Vertex AI operation. */
+    operationTimeoutMs: number;
+    /** Lease on a version while it is deployed: the operation timeout plus a margin. */
+    leaseMs: number;
+  };
+  /** Where manifests are (to record the blobs a deleted version referenced); null: digests are not read. */
+  registryBucket: string | null;
+  /** Twins only: the Cloud Storage JSON API base URL. */
+  storageApiEndpoint: string | null;
+  logLevel: Severity;
+}
+
+const PROJECT = COMMON_ENV.GOOGLE_CLOUD_PROJECT;
+const LEASE_MARGIN_MS = 5 * 60_000;
+
+const rules = {
+  ...COMMON_ENV,
+  VERTEX_PROJECT: PROJECT.optional(),
+  VERTEX_LOCATION: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, 'must be a Vertex AI region such as us-central1').default('us-central1'),
+  VERTEX_API_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name or address (no scheme, no port)').optional(),
+  VERTEX_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  EVENTS_TOPIC: z.string().regex(/^(projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/topics\/)?[A-Za-z][A-Za-z0-9._~+%-]{2,254}$/, 'must be a Pub/Sub topic id or projects/<p>/topics/<t>').default('registry-events'),
+  EVENTS_SOURCE: z.string().min(1).max(500).optional(),
+  PUBSUB_API_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, 'must be host:port').optional(),
+  EVENTS_PUBLISH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+  DEPLOY_OPERATION_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3300).default(1500),
+  REGISTRY_BUCKET: BUCKET_NAME.optional(),
+  STORAGE_API_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+};
+
+/** The environment variables read here (for Terraform's check). */
+export const REGISTRY_WRITES_ENV_VARS = Object.keys(rules);
+
+const read = envReader(rules);
+
+export function parseRegistryWritesConfig(env: NodeJS.ProcessEnv = process.env): RegistryWritesConfig {
+  const projectId = read(env, 'GOOGLE_CLOUD_PROJECT');
+  const apiEndpoint = read(env, 'VERTEX_API_ENDPOINT') ?? null;
+  const port = read(env, 'VERTEX_API_PORT') ?? null;
+  if (port !== null && apiEndpoint === null) throw new ConfigError('VERTEX_API_PORT', 'needs VERTEX_API_ENDPOINT');
+  const operationTimeoutMs = read(env, 'DEPLOY_OPERATION_TIMEOUT_SECONDS') * 1000;
+  return {
+    projectId,
+    firestoreDatabase: read(env, 'FIRESTORE_DATABASE'),
+    vertex: { project: read(env, 'VERTEX_PROJECT') ?? projectId, location: read(env, 'VERTEX_LOCATION'), apiEndpoint, port },
+    events: {
+      topic: read(env, 'EVENTS_TOPIC'),
+      source: read(env, 'EVENTS_SOURCE') ?? defaultEventSource(projectId),
+      pubsubApiEndpoint: read(env, 'PUBSUB_API_ENDPOINT') ?? null,
+      publishTimeoutMs: read(env, 'EVENTS_PUBLISH_TIMEOUT_SECONDS') * 1000,
+    },
+    deploy: { operationTimeoutMs, leaseMs: operationTimeoutMs + LEASE_MARGIN_MS },
+    registryBucket: read(env, 'REGISTRY_BUCKET') ?? null,
+    storageApiEndpoint: read(env, 'STORAGE_API_ENDPOINT') ?? null,
+    logLevel: read(env, 'LOG_LEVEL'),
+  };
+}
