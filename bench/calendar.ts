@@ -44,7 +44,7 @@ export interface CalendarBenchRow {
 }
 
 /** Calendar reads and latency for 500 active schedules, as history grows outside and inside the window. */
-export async function benchCalendar(db: Firestore, projectId: string, requests = 5): Promise<CalendarBenchRow[]> {
+export async function benchCalendar(db: Firestore, projectId: string, requests = 2): Promise<CalendarBenchRow[]> {
   const now = new Date();
   await seedRegistry(db, { schedules: schedules(500, now) });
   const windowStart = now.getTime() - 70 * DAY;

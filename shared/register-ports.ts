@@ -1,4 +1,5 @@
 import { DomainError } from './errors';
+import type { RegistryEvent } from './domain/registry-events';
 import type { ModelType } from './schemas/common';
 import type { ModelVersion } from './schemas/model-version';
 import type { PushRecord } from './schemas/push-record';
@@ -81,10 +82,12 @@ export interface RegistrationRequest {
   trainingRunId: string | null;
   /** Builds the immutable version once its number is allocated. */
   build(version: number): ModelVersion;
+  /** The `version.registered` event, written to the outbox in the same transaction. */
+  registeredEvent(version: ModelVersion): RegistryEvent;
 }
 
 export type RegistrationResult =
-  | { outcome: 'registered'; version: ModelVersion }
+  | { outcome: 'registered'; version: ModelVersion; eventId: string }
   | { outcome: 'duplicate'; versionId: string };
 
 export type PushClaim =
@@ -103,18 +106,24 @@ export interface RegistrationStore {
    * Takes the right to register a complete push directory, so that the events of its other files
    * (Eventarc delivers them at about the same time) do not all hash it. Granted when the push is
    * unknown or failed, already held by the same event (a redelivery), or held for longer than
-   * `leaseMs` (its holder died). Lock-free: create / update-if-unchanged preconditions.
+   * `leaseMs` (its holder died). Lock-free: create / update-if-unchanged preconditions. A push
+   * taken over keeps its last refusal (`code`, `message`) until it is registered or refused again.
    */
   claimPush(claim: Pick<PushRecord, 'id' | 'bucket' | 'prefix' | 'objectName' | 'eventId' | 'recordedAt'>, leaseMs: number): Promise<PushClaim>;
   /**
    * In one transaction: unless the push is already registered, allocates the family's next version
-   * number, creates the version, creates or advances the family and records the push as registered.
+   * number, creates the version, creates or advances the family, records the push as registered
+   * and adds the `version.registered` event to the outbox.
    */
   register(request: RegistrationRequest): Promise<RegistrationResult>;
   /** Adds a note to a push record (e.g. a file that arrived after the push was registered). */
   notePush(pushId: string, note: string): Promise<void>;
-  /** Records a refused push; never overwrites a push that is registered. */
-  recordFailedPush(record: PushRecord): Promise<void>;
+  /**
+   * Records a refused push and, in the same commit, its `version.registration_failed` event. Never
+   * overwrites a push that is registered; a push last refused with the same code is not announced
+   * again. True when the event was written.
+   */
+  recordFailedPush(record: PushRecord, event: RegistryEvent): Promise<boolean>;
   /** The version registered from a training run, if any. */
   findVersionOfRun(trainingRunId: string): Promise<string | null>;
   /**

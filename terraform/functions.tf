@@ -28,6 +28,8 @@ module "api" {
     VERTEX_LOCATION = var.vertex_location
     EVENTS_TOPIC    = google_pubsub_topic.registry_events.name
     REGISTRY_BUCKET = google_storage_bucket.registry.name
+    # Promotion reads pushed directories; ZIP downloads read blobs.
+    PUSHES_BUCKET = google_storage_bucket.pushes.name
   }
 }
 
@@ -61,6 +63,7 @@ module "register" {
     VERTEX_LOCATION         = var.vertex_location
     SERVING_CONTAINER_IMAGE = var.serving_container_image
     MAX_EVENT_AGE_SECONDS   = tostring(var.max_event_age_seconds)
+    EVENTS_TOPIC            = google_pubsub_topic.registry_events.name
     LOG_LEVEL               = "INFO"
   }
   event_trigger = {

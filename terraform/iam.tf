@@ -48,9 +48,23 @@ resource "google_project_iam_member" "api_firestore" {
   member  = "serviceAccount:${google_service_account.api.email}"
 }
 
-# The API streams blobs into ZIP downloads; it never writes them.
+# The API streams blobs into ZIP downloads and checks blobs exist when promoting.
 resource "google_storage_bucket_iam_member" "api_reads_registry" {
   bucket = google_storage_bucket.registry.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.api.email}"
+}
+
+# Promotion stores a pushed directory's files write-once (create only, never overwrite).
+resource "google_storage_bucket_iam_member" "api_creates_blobs" {
+  bucket = google_storage_bucket.registry.name
+  role   = "roles/storage.objectCreator"
+  member = "serviceAccount:${google_service_account.api.email}"
+}
+
+# Promotion reads the pushed directory it is asked to promote.
+resource "google_storage_bucket_iam_member" "api_reads_pushes" {
+  bucket = google_storage_bucket.pushes.name
   role   = "roles/storage.objectViewer"
   member = "serviceAccount:${google_service_account.api.email}"
 }

@@ -3,6 +3,7 @@ import { ConfigError } from '../../shared/errors';
 import { COMMON_ENV, envReader } from './env';
 import type { Role } from '../../shared/ports';
 import type { Severity } from './log';
+import { parseArtifactConfig, type ArtifactConfig } from './artifact-config';
 import { parseRegistryWritesConfig, type RegistryWritesConfig } from './registry-config';
 import { parseSchedulingConfig, type SchedulingConfig } from './training-config';
 
@@ -24,6 +25,8 @@ export interface ApiConfig {
   scheduling: SchedulingConfig | null;
   /** Vertex AI (deploy, aliases, mirror retry) and the events topic. */
   registryWrites: RegistryWritesConfig;
+  /** Buckets for promotion and ZIP downloads; null (those routes answer 404) when PUSHES_BUCKET is unset. */
+  artifacts: ArtifactConfig | null;
 }
 
 const ROLES = ['viewer', 'editor', 'deployer'] as const;
@@ -42,7 +45,7 @@ export const API_ENV_VARS = Object.keys(rules);
 /** Those Terraform must set for a production (AUTH_MODE=google) deployment. */
 export const API_REQUIRED_ENV_VARS = [
   'GOOGLE_CLOUD_PROJECT', 'AUTH_AUDIENCE', 'TRIGGER_URL', 'SCHEDULER_LOCATION', 'SCHEDULER_SERVICE_ACCOUNT',
-  'VERTEX_LOCATION', 'EVENTS_TOPIC', 'REGISTRY_BUCKET',
+  'VERTEX_LOCATION', 'EVENTS_TOPIC', 'REGISTRY_BUCKET', 'PUSHES_BUCKET',
 ];
 
 const read = envReader(rules);
@@ -71,5 +74,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     logLevel: read(env, 'LOG_LEVEL'),
     scheduling: env.TRIGGER_URL ? parseSchedulingConfig(env) : null,
     registryWrites: parseRegistryWritesConfig(env),
+    artifacts: env.PUSHES_BUCKET ? parseArtifactConfig(env) : null,
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../shared/errors';
 import { BUCKET_NAME, COMMON_ENV, envReader } from './env';
 import type { Severity } from './log';
+import { REGISTRY_WRITES_ENV_VARS, parseRegistryWritesConfig, type RegistryWritesConfig } from './registry-config';
 
 /** Configuration of the `register` function (GCS finalize → version → Vertex mirror), read once from the environment. */
 export interface RegisterConfig {
@@ -25,6 +26,8 @@ export interface RegisterConfig {
   maxPushFiles: number;
   /** Twins only: the Cloud Storage JSON API base URL. */
   storageApiEndpoint: string | null;
+  /** Where `version.registered` / `version.registration_failed` go: the API's topic and rules. */
+  events: RegistryWritesConfig['events'];
   logLevel: Severity;
 }
 
@@ -49,7 +52,10 @@ const rules = {
 };
 
 /** The environment variables the register function reads (for Terraform's check). */
-export const REGISTER_ENV_VARS = Object.keys(rules);
+export const REGISTER_ENV_VARS = [
+  ...Object.keys(rules),
+  ...REGISTRY_WRITES_ENV_VARS.filter((name) => name.startsWith('EVENTS_') || name.startsWith('PUBSUB_')),
+];
 /** Those Terraform must set in production (the rest have defaults or serve the twins). */
 export const REGISTER_REQUIRED_ENV_VARS = ['GOOGLE_CLOUD_PROJECT', 'PUSHES_BUCKET', 'REGISTRY_BUCKET', 'VERTEX_LOCATION'];
 
@@ -70,6 +76,9 @@ export function parseRegisterConfig(env: NodeJS.ProcessEnv = process.env): Regis
     maxEventAgeSeconds: read(env, 'MAX_EVENT_AGE_SECONDS'),
     maxPushFiles: read(env, 'MAX_PUSH_FILES'),
     storageApiEndpoint: read(env, 'STORAGE_API_ENDPOINT') ?? null,
+    // The same variables (EVENTS_TOPIC, EVENTS_SOURCE, PUBSUB_API_ENDPOINT,
+    // EVENTS_PUBLISH_TIMEOUT_SECONDS) read by the same rules as the API and the outbox drainer.
+    events: parseRegistryWritesConfig(env).events,
     logLevel: read(env, 'LOG_LEVEL'),
   };
 }

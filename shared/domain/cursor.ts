@@ -31,6 +31,8 @@ export function decodeCursor(cursor: string, expectedSort: string, field = 'quer
     throw invalid('is not a cursor returned by this API');
   }
   const [sort, value, id] = parsed as [string, string | number, string];
+  // Ids are single path segments; anything else cannot have come from us (and would break the query).
+  if (!/^[^/\u0000-\u001f]{1,1500}$/.test(id)) throw invalid('is not a cursor returned by this API');
   if (sort !== expectedSort) throw invalid(`was issued for sort '${sort}', not '${expectedSort}'`);
   return { sort, value, id };
 }

@@ -8,10 +8,17 @@ import type { ManifestEntry, VersionDetail } from '../types';
 import { sectionTitle, table } from './parts';
 import { icon, type IconName } from '../icons';
 
-/** The files of a version's manifest, when the API includes them (content-addressed store, seed 003). */
-export function manifestEntries(view: VersionDetail): ManifestEntry[] {
-  if (Array.isArray(view.manifest)) return view.manifest;
-  return view.manifest?.files ?? [];
+function manifestTable(files: ManifestEntry[]): HTMLElement {
+  return table(['Path', 'Size', 'SHA-256'], files.map((f) => [h('code', {}, f.path), bytes(f.size), h('span', { class: 'sha' }, h('code', { title: f.sha256 }, `${f.sha256.slice(0, 16)}…`), ' ', copyButton(f.sha256, `SHA-256 of ${f.path}`))]), { 'data-table': 'manifest' });
+}
+
+/** The manifest's files come from their own route, fetched when the tab opens. */
+function manifestFiles(ctx: AppContext, view: VersionDetail): HTMLElement {
+  const box = h('div', { class: 'manifest-files' }, h('p', { class: 'muted' }, 'Loading the file list…'));
+  ctx.api.get<{ files: ManifestEntry[] }>(`/api/models/${encodeURIComponent(view.id)}/manifest`)
+    .then((manifest) => box.replaceChildren(manifestTable(manifest.files)))
+    .catch(() => box.replaceChildren(h('p', { class: 'muted' }, 'The file list is not available.')));
+  return box;
 }
 
 function resourceBox(label: Child, value: string, what: string, extra: Child = null): HTMLElement {
@@ -33,7 +40,6 @@ export function artifactsTab(ctx: AppContext, view: VersionDetail): HTMLElement 
     ['folder', 'Transform Graph', a.transformUri, false],
     ['file', 'Training Metrics', a.metricsUri, true],
   ];
-  const files = manifestEntries(view);
   return h('div', { class: 'tab-artifacts' },
     sectionTitle('Vertex AI Model Registry'),
     vertexName
@@ -50,8 +56,6 @@ export function artifactsTab(ctx: AppContext, view: VersionDetail): HTMLElement 
       h('dt', {}, 'Size'), h('dd', {}, bytes(a.sizeBytes)),
       h('dt', {}, 'Files'), h('dd', {}, a.fileCount ?? '—'),
       h('dt', {}, 'Digest'), h('dd', {}, a.manifestDigest ? [h('code', { class: 'digest' }, a.manifestDigest), ' ', copyButton(a.manifestDigest, 'Manifest digest')] : '— (not in the content-addressed store yet)')),
-    files.length
-      ? table(['Path', 'Size', 'SHA-256'], files.map((f) => [h('code', {}, f.path), bytes(f.size), h('span', { class: 'sha' }, h('code', { title: f.sha256 }, `${f.sha256.slice(0, 16)}…`), ' ', copyButton(f.sha256, `SHA-256 of ${f.path}`))]), { 'data-table': 'manifest' })
-      : null,
+    a.manifestDigest ? manifestFiles(ctx, view) : null,
     h('div', { class: 'section-row' }, h('button', { type: 'button', class: 'btn', onclick: () => void downloadZip(ctx, view) }, icon('download'), 'Download ZIP')));
 }

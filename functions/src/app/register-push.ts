@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../../shared/errors';
 import { versionDisplayName, versionId } from '../../../shared/domain/display-name';
 import { checkCompleteness, type Completeness } from '../../../shared/domain/model-format';
+import { registrationFailedData, versionRegisteredData, type EventFactory, type RegistryEvent } from '../../../shared/domain/registry-events';
 import { classifyPushedObject } from '../../../shared/domain/push-event';
 import { parsePushedObject, trainingRunIdOf, type PushedObject } from '../../../shared/domain/push-layout';
 import type { Clock, TrainingRunReader } from '../../../shared/ports';
+import type { EventFlusher } from '../../../shared/registry-ports';
 import { ObjectGoneError, UpstreamUnavailableError, type ListedObject, type ModelMirror, type ObjectStore, type RegistrationStore } from '../../../shared/register-ports';
 import { Slug, type ModelType } from '../../../shared/schemas/common';
 import { Evaluation, ModelVersion } from '../../../shared/schemas/model-version';
@@ -13,7 +15,7 @@ import { PushedMetrics, normalizeMetrics } from '../../../shared/schemas/pushed-
 import type { TrainingRun } from '../../../shared/schemas/training-run';
 import type { Logger } from '../log';
 import { mapWithConcurrency, storeFile, storeManifest, type StoredManifest } from './content-addressing';
-import { mirrorVersion } from './mirror-version';
+import { settleRegistration, type LatestAlias } from './mirror-version';
 
 /** The finalized object an event announces. */
 export interface FinalizedObject {
@@ -55,6 +57,12 @@ export interface RegisterPushDeps {
   clock: Clock;
   /** Names a claim when the object comes without an event id (direct calls). */
   ids: () => string;
+  /** Registry events (`version.registered`, `version.registration_failed`), written to the outbox. */
+  events: EventFactory;
+  /** Publishes them right after the commit; what it cannot publish is left to the periodic drain. */
+  flusher: EventFlusher;
+  /** Keeps `latest` on the newest version, in Firestore and in Vertex AI. */
+  aliases: LatestAlias;
   log: Logger;
   settings: RegisterSettings;
 }
@@ -69,6 +77,15 @@ class PushRejection extends Error {
 /** The idempotency key of a push directory (document ids cannot hold `/`). */
 export function pushIdOf(push: Pick<PushedObject, 'runId' | 'versionDir'>): string {
   return `${push.runId}:${push.versionDir}`;
+}
+
+/**
+ * The `version.registered` event of a push. Its id is derived from the push and the version, so
+ * that every attempt of the registration transaction writes the same outbox document.
+ */
+export function registeredEvent(events: EventFactory, pushId: string, version: ModelVersion): RegistryEvent {
+  const event = events('version.registered', version.id, versionRegisteredData(version));
+  return { ...event, id: nameBasedId('version.registered', pushId, version.id) };
 }
 
 /**
@@ -168,15 +185,17 @@ export class PushRegistration {
           description: `Registered from gs://${object.bucket}/${push.prefix}`,
         });
       },
+      registeredEvent: (version) => registeredEvent(this.deps.events, pushId, version),
     });
     if (result.outcome === 'duplicate') return result;
 
     const { version } = result;
     this.deps.log.info('push registered', { versionId: version.id, prefix: push.prefix, manifest: manifest.digest, deduplicatedFiles: manifest.deduplicatedFiles, notes });
-    const vertex = await mirrorVersion(version, {
-      mirror: this.deps.mirror, registrations, clock: this.deps.clock, log: this.deps.log,
+    const { mirror, clock, log, flusher, aliases } = this.deps;
+    const vertex = await settleRegistration(version, result.eventId, {
+      mirror, registrations, clock, log, flusher, aliases,
       attempts: settings.mirrorAttempts, retryDelayMs: settings.mirrorRetryDelayMs,
-    }, { reuseExisting: false });
+    });
     return { outcome: 'registered', versionId: version.id, vertexState: vertex.state, deduplicatedFiles: manifest.deduplicatedFiles };
   }
 
@@ -265,10 +284,21 @@ export class PushRegistration {
       code: rejection.code, message: rejection.message, notes: [], eventId: object.eventId ?? null,
       recordedAt: this.deps.clock.now().toISOString(), listedAt: null,
     };
-    await this.deps.registrations.recordFailedPush(record);
+    const event = this.deps.events('version.registration_failed', `pushes/${id}`, registrationFailedData({
+      pushId: id, bucket: object.bucket, prefix, code: rejection.code, message: rejection.message,
+    }));
+    const recorded = await this.deps.registrations.recordFailedPush(record, event);
     this.deps.log.warn('push refused', { pushId: id, object: object.name, code: rejection.code, reason: rejection.message });
+    if (recorded) await this.deps.flusher.flush([event.id]);
     return { outcome: 'rejected', code: rejection.code, message: rejection.message };
   }
+}
+
+/** A UUID-shaped id derived from its parts (RFC 9562 version 8: the bits are a SHA-256 prefix). */
+function nameBasedId(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\n')).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** Relative path → object, for the files of the directory whose names follow the layout. */

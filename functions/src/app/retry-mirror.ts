@@ -2,19 +2,22 @@ import { ConflictError, DomainError, NotFoundError } from '../../../shared/error
 import type { TrainingRunReader } from '../../../shared/ports';
 import type { RegistrationStore } from '../../../shared/register-ports';
 import type { ModelVersion } from '../../../shared/schemas/model-version';
-import { mirrorVersion, type MirroringDeps } from './mirror-version';
+import { advanceLatest, mirrorVersion, type LatestAlias, type MirroringDeps } from './mirror-version';
 
 export interface MirrorRetryDeps extends Omit<MirroringDeps, 'registrations'> {
   runs: TrainingRunReader;
   registrations: Pick<RegistrationStore, 'findVersionOfRun' | 'claimMirror' | 'recordMirror'>;
   /** A `pending` mirror younger than this is assumed to be in progress elsewhere. */
   pendingLeaseMs: number;
+  /** `latest` reaches Vertex AI once its version is mirrored. */
+  aliases: LatestAlias;
 }
 
 /**
  * POST /api/training-runs/{id}/register (seed 000, bug #4): mirrors again the version registered
  * from a training run when its Vertex AI mirror failed, or has been pending for longer than the
- * lease. The version itself is never re-created: only its `vertex` field changes.
+ * lease. The version itself is never re-created: only its `vertex` field changes. Once mirrored,
+ * the family's `latest` alias is advanced to it (and so mirrored to Vertex AI) if it is the newest.
  *
  * Errors (codes): NOT_FOUND (no such run), CONFLICT (no version registered from the run yet, or
  * a mirror in progress), ALREADY_EXISTS (already mirrored), UPSTREAM_UNAVAILABLE / UPSTREAM_FAILED
@@ -46,6 +49,8 @@ export class MirrorRetry {
         if (vertex.state === 'failed') {
           throw new DomainError('UPSTREAM_FAILED', `Vertex AI registration of '${versionId}' failed again: ${vertex.error}`, { versionId, attempts: vertex.attempts });
         }
+        // Also when the registering instance died before moving `latest`: this moves it.
+        await advanceLatest(claim.version, this.deps);
         return { ...claim.version, vertex };
       }
     }

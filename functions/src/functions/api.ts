@@ -14,6 +14,7 @@ import { createAuthenticator } from '../http/auth';
 import { scheduleRoutes } from '../http/routes/schedule-routes';
 import { trainingRunRoutes } from '../http/routes/training-run-routes';
 import { withVersionRefs } from '../http/routes/version-refs';
+import { buildArtifactRoutes } from './artifact-routes';
 import { buildMirrorRetry } from './register';
 import { buildRegistryWrites, type RegistryWrites } from './registry-writes';
 import { buildTrainingSchedules } from './scheduling';
@@ -53,13 +54,17 @@ export function buildApiParts(config: ApiConfig, overrides: ApiOverrides = {}): 
   const log = createLogger(config.logLevel);
   const schedules = config.scheduling ? buildTrainingSchedules({ firestore, config: config.scheduling, log }) : null;
   const writes = buildRegistryWrites(config.registryWrites, firestore, versions, { log });
-  const retry = buildMirrorRetry({ firestore, vertex: config.registryWrites.vertex, log });
+  const retry = buildMirrorRetry({ firestore, vertex: config.registryWrites.vertex, aliases: writes.aliases, log });
+  const artifacts = config.artifacts
+    ? buildArtifactRoutes(config.artifacts, firestore, { aliases: writes.aliases, flusher: writes.drainer }, { log })
+    : null;
   const handler = createApiHandler({
     routes: [
       ...healthRoutes(),
       // `family@alias` works wherever a version id does.
       ...withVersionRefs(modelReadRoutes(reader), writes.resolveVersionRef),
       ...writes.routes,
+      ...(artifacts ? withVersionRefs(artifacts.routes, writes.resolveVersionRef) : []),
       ...calendarRoutes(calendar),
       ...(schedules ? scheduleRoutes(schedules) : []),
       ...trainingRunRoutes(retry),

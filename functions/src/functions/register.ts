@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import type { StorageObjectData } from '@google/events/cloud/storage/v1/StorageObjectData';
+import { createEventFactory } from '../../../shared/domain/registry-events';
 import type { Clock, TrainingRunReader } from '../../../shared/ports';
 import type { RegistrationStore } from '../../../shared/register-ports';
+import type { EventPublisher } from '../../../shared/registry-ports';
+import { FirestoreAliasStore } from '../adapters/firestore/alias-store';
 import { lazyFirestore, type FirestoreProvider } from '../adapters/firestore/client';
+import { FirestoreOutbox } from '../adapters/firestore/outbox';
 import { FirestoreRegistrationStore } from '../adapters/firestore/registration-store';
 import { FirestoreTrainingRunRepository } from '../adapters/firestore/run-repository';
 import { GcsObjectStore, lazyStorage } from '../adapters/gcs/object-store';
+import { PubSubEventPublisher, lazyPubSub } from '../adapters/pubsub/publisher';
+import { VertexAliasMirror } from '../adapters/vertex/alias-mirror';
 import { VertexModelMirror, lazyModelService, type MirrorTuning } from '../adapters/vertex/model-mirror';
+import { AliasService } from '../app/aliases';
+import { oneMoveAtATime, type LatestAlias } from '../app/mirror-version';
+import { DEFAULT_DRAIN_SETTINGS, OutboxDrainer, type DrainSettings } from '../app/outbox-drainer';
 import { PushRegistration, type RegisterSettings } from '../app/register-push';
 import { MirrorRetry } from '../app/retry-mirror';
 import { createLogger, type Logger } from '../log';
@@ -22,6 +31,9 @@ export interface RegisterOverrides {
   wrapRuns?: (runs: TrainingRunReader) => TrainingRunReader;
   settings?: Partial<RegisterSettings>;
   mirrorTuning?: MirrorTuning;
+  /** Lets tests wrap (or, in suites not about Pub/Sub, replace) the events publisher. */
+  wrapPublisher?: (publisher: EventPublisher) => EventPublisher;
+  drainSettings?: DrainSettings;
 }
 
 export type RegisterHandler = (event: CloudEvent<StorageObjectData>) => Promise<void>;
@@ -40,17 +52,32 @@ const DEFAULT_SETTINGS = {
 /** Composition root of the register function: config → adapters → use case. No client is built here. */
 export function buildRegister(config: RegisterConfig, overrides: RegisterOverrides = {}): RegisterHandler {
   const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomUUID;
   const log = overrides.log ?? createLogger(config.logLevel);
   const firestore = lazyFirestore({ projectId: config.projectId, databaseId: config.firestoreDatabase });
   const registrations = new FirestoreRegistrationStore(firestore);
   const runs = new FirestoreTrainingRunRepository(firestore);
+  // One Vertex AI client uploads versions and moves their aliases.
+  const modelService = lazyModelService(config.vertex);
+  const events = createEventFactory({ source: config.events.source, ids, now: () => clock.now() });
+  const publisher = new PubSubEventPublisher(
+    lazyPubSub({ projectId: config.projectId, apiEndpoint: config.events.pubsubApiEndpoint }),
+    { topic: config.events.topic, publishTimeoutMs: config.events.publishTimeoutMs },
+  );
+  const drainer = new OutboxDrainer(
+    new FirestoreOutbox(firestore), overrides.wrapPublisher?.(publisher) ?? publisher, clock, log, overrides.drainSettings ?? DEFAULT_DRAIN_SETTINGS,
+  );
   const useCase = new PushRegistration({
     objects: new GcsObjectStore(lazyStorage({ projectId: config.projectId, apiEndpoint: config.storageApiEndpoint })),
     registrations: overrides.wrapRegistrations?.(registrations) ?? registrations,
     runs: overrides.wrapRuns?.(runs) ?? runs,
-    mirror: new VertexModelMirror(lazyModelService(config.vertex), config.vertex, overrides.mirrorTuning),
+    mirror: new VertexModelMirror(modelService, config.vertex, overrides.mirrorTuning),
     clock,
-    ids: overrides.ids ?? randomUUID,
+    ids,
+    events,
+    flusher: drainer,
+    // A burst of pushes into one family moves `latest` a few times, not once per version.
+    aliases: oneMoveAtATime(new AliasService({ store: new FirestoreAliasStore(firestore, ids), mirror: new VertexAliasMirror(modelService), events, flusher: drainer, clock, log })),
     log,
     settings: {
       ...DEFAULT_SETTINGS,
@@ -90,6 +117,8 @@ export function buildRegister(config: RegisterConfig, overrides: RegisterOverrid
 export function buildMirrorRetry(deps: {
   firestore: FirestoreProvider;
   vertex: RegisterConfig['vertex'];
+  /** The API's alias service: a mirrored version that is the newest becomes `latest` in Vertex AI too. */
+  aliases: LatestAlias;
   log: Logger;
   clock?: Clock;
   mirrorTuning?: MirrorTuning;
@@ -99,6 +128,7 @@ export function buildMirrorRetry(deps: {
     runs: new FirestoreTrainingRunRepository(deps.firestore),
     registrations: new FirestoreRegistrationStore(deps.firestore),
     mirror: new VertexModelMirror(lazyModelService(deps.vertex), deps.vertex, deps.mirrorTuning),
+    aliases: deps.aliases,
     clock: deps.clock ?? systemClock,
     log: deps.log,
     attempts: DEFAULT_SETTINGS.mirrorAttempts,

@@ -4,6 +4,7 @@ import { DomainError } from '../../../shared/errors';
 import type { Logger } from '../log';
 import { requireRole, type Authenticator } from './auth';
 import { toErrorReply } from './error-status';
+import { checkRequestBody } from './request-body';
 import type { HttpMethod, Route } from './route';
 
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -56,6 +57,7 @@ export function createApiHandler({ routes, authenticator, corsOrigins, log }: Ap
       const { route } = match.store as { route: Route };
       const principal = route.role === 'public' ? null : await authenticator.authenticate(req.headers.authorization);
       if (principal && route.role !== 'public') requireRole(principal, route.role);
+      checkRequestBody(req);
       const reply = await route.handle({
         req, res, principal,
         params: match.params as Record<string, string>,

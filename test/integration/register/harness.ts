@@ -6,24 +6,32 @@ import { cloudEvent, type CloudEvent } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { StorageObjectData } from '@google/events/cloud/storage/v1/StorageObjectData';
 import type { Firestore } from '@google-cloud/firestore';
-import { Storage } from '@google-cloud/storage';
+import { IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import { freePort } from '../../../dev/lib/free-port';
 import { startGcsTwin, storageClientOptions, type GcsTwin } from '../../../dev/twins/gcs';
 import { startVertexTwin, type VertexTwin } from '../../../dev/twins/vertex';
 import { lazyFirestore } from '../../../functions/src/adapters/firestore/client';
+import { FirestoreVersionRepository } from '../../../functions/src/adapters/firestore/version-repository';
 import { buildMirrorRetry, buildRegister, type RegisterHandler } from '../../../functions/src/functions/register';
+import { buildRegistryWrites } from '../../../functions/src/functions/registry-writes';
 import type { MirrorRetry } from '../../../functions/src/app/retry-mirror';
 import { createLogger } from '../../../functions/src/log';
 import { parseRegisterConfig, type RegisterConfig } from '../../../functions/src/register-config';
+import { parseRegistryWritesConfig } from '../../../functions/src/registry-config';
+import type { RegistryEvent } from '../../../shared/domain/registry-events';
 import type { Clock } from '../../../shared/ports';
+import type { EventPublisher } from '../../../shared/registry-ports';
+import { AliasRecord } from '../../../shared/schemas/deployment';
 import type { ModelVersion } from '../../../shared/schemas/model-version';
 import { PushRecord } from '../../../shared/schemas/push-record';
+import { timestampsToIso } from '../../../functions/src/adapters/firestore/timestamps';
 import { versionFromDoc } from '../../../functions/src/adapters/firestore/version-codec';
 import { sharedFirestoreEmulator, testFirestore } from '../../support/firestore';
 
 export const PUSHES = 'pushes';
 export const REGISTRY = 'registry';
 export const MAX_PUSH_FILES = 40;
+export const EVENTS_TOPIC = 'registry-events';
 const FAST_MIRROR = { pollRetries: 3, pollRetryDelayMs: 20 };
 let functionCounter = 0;
 
@@ -55,6 +63,10 @@ export interface RegisterHarness {
   handling: { enabled: boolean };
   /** The use case behind POST /api/training-runs/{id}/register, on the same emulator and twins. */
   mirrorRetry(clock?: Clock): MirrorRetry;
+  /** Events the register function published, when it does not publish to a Pub/Sub emulator. */
+  published: RegistryEvent[];
+  /** `families/{id}/aliases/{alias}`, or null. */
+  alias(familyId: string, alias: string): Promise<AliasRecord | null>;
   upload(name: string, content: string | Buffer): Promise<void>;
   /** Uploads files one after another, in the given order. */
   push(prefix: string, files: Record<string, string | Buffer>, order?: string[]): Promise<void>;
@@ -65,17 +77,30 @@ export interface RegisterHarness {
   stop(): Promise<void>;
 }
 
-export async function startRegisterHarness(options: { vertexOperationDelayMs?: number } = {}): Promise<RegisterHarness> {
+export interface RegisterHarnessOptions {
+  vertexOperationDelayMs?: number;
+  /** `host:port` of a Pub/Sub emulator holding EVENTS_TOPIC; without one, events are only recorded in `published`. */
+  pubsubHost?: string;
+}
+
+export async function startRegisterHarness(options: RegisterHarnessOptions = {}): Promise<RegisterHarness> {
   const emulator = await sharedFirestoreEmulator();
   const db = await testFirestore();
   const dataDir = await mkdtemp(join(tmpdir(), 'register-gcs-'));
   const gcs = await startGcsTwin({
     dataDir, buckets: [PUSHES, REGISTRY],
-    delivery: { maxAttempts: 10, initialBackoffMs: 50, timeoutMs: 20_000 },
+    // Above the slowest handler of a 50-push burst on a loaded machine: a timed-out delivery is
+    // redelivered, and idle() would then not wait for the first handler to finish.
+    delivery: { maxAttempts: 10, initialBackoffMs: 50, timeoutMs: 40_000 },
     log: () => undefined,
   });
   const vertex = await startVertexTwin({ project: emulator.projectId, location: 'us-central1', operationDelayMs: options.vertexOperationDelayMs ?? 0 });
+  const published: RegistryEvent[] = [];
+  const recording: EventPublisher = { async publish(event) { published.push(event); return String(published.length); } };
+  const wrapPublisher = options.pubsubHost ? undefined : () => recording;
+  const eventsEnv = options.pubsubHost ? { PUBSUB_API_ENDPOINT: options.pubsubHost, EVENTS_TOPIC } : {};
   const config = parseRegisterConfig({
+    ...eventsEnv,
     GOOGLE_CLOUD_PROJECT: emulator.projectId,
     PUSHES_BUCKET: PUSHES,
     REGISTRY_BUCKET: REGISTRY,
@@ -93,6 +118,7 @@ export async function startRegisterHarness(options: { vertexOperationDelayMs?: n
     wrapRuns: (runs) => counting(runs, firestoreCalls),
     settings: { mirrorRetryDelayMs: 10 },
     mirrorTuning: FAST_MIRROR,
+    wrapPublisher,
   });
   const name = `register-test-${++functionCounter}`;
   cloudEvent<StorageObjectData>(name, (event: CloudEvent<StorageObjectData>) => (handling.enabled ? handler(event) : undefined));
@@ -102,17 +128,24 @@ export async function startRegisterHarness(options: { vertexOperationDelayMs?: n
   const url = `http://127.0.0.1:${port}`;
   gcs.addSubscriber(PUSHES, url);
 
-  const storage = new Storage(storageClientOptions(gcs.url, emulator.projectId));
-  const retryFirestore = lazyFirestore({ projectId: config.projectId, databaseId: config.firestoreDatabase });
+  // Uploads are retried, as a pipeline's would be: on a loaded machine a burst of them meets the odd
+  // reset socket (an upload without preconditions is not retried by default).
+  const storage = new Storage({ ...storageClientOptions(gcs.url, emulator.projectId), retryOptions: { idempotencyStrategy: IdempotencyStrategy.RetryAlways } });
+  // The API's side of a mirror retry: its own registry writes (aliases, outbox), as api.ts wires them.
+  const apiFirestore = lazyFirestore({ projectId: config.projectId, databaseId: config.firestoreDatabase });
+  const writes = buildRegistryWrites(
+    parseRegistryWritesConfig({ ...eventsEnv, GOOGLE_CLOUD_PROJECT: config.projectId, VERTEX_LOCATION: config.vertex.location, VERTEX_API_ENDPOINT: '127.0.0.1', VERTEX_API_PORT: String(vertex.port), LOG_LEVEL: 'CRITICAL' }),
+    apiFirestore, new FirestoreVersionRepository(apiFirestore), { ...(wrapPublisher ? { wrapPublisher } : {}), blobs: null },
+  );
   const mirrorRetry = (clock?: Clock) => buildMirrorRetry({
-    firestore: retryFirestore, vertex: config.vertex, log: createLogger('CRITICAL'), mirrorTuning: FAST_MIRROR, mirrorRetryDelayMs: 10, ...(clock ? { clock } : {}),
+    firestore: apiFirestore, vertex: config.vertex, aliases: writes.aliases, log: createLogger('CRITICAL'), mirrorTuning: FAST_MIRROR, mirrorRetryDelayMs: 10, ...(clock ? { clock } : {}),
   });
   const upload = async (objectName: string, content: string | Buffer) => {
     await storage.bucket(PUSHES).file(objectName).save(typeof content === 'string' ? Buffer.from(content) : content, { resumable: false });
   };
 
   return {
-    gcs, vertex, storage, db, config, url, firestoreCalls, handling, mirrorRetry, upload,
+    gcs, vertex, storage, db, config, url, firestoreCalls, handling, mirrorRetry, published, upload,
     async push(prefix, files, order = Object.keys(files)) {
       for (const path of order) await upload(`${prefix}/${path}`, files[path]!);
     },
@@ -120,6 +153,10 @@ export async function startRegisterHarness(options: { vertexOperationDelayMs?: n
     async versionsOf(familyId) {
       const snapshot = await db.collection('versions').where('familyId', '==', familyId).get();
       return snapshot.docs.map((d) => versionFromDoc(d.data())).sort((a, b) => a.version - b.version);
+    },
+    async alias(familyId, alias) {
+      const snap = await db.collection('families').doc(familyId).collection('aliases').doc(alias).get();
+      return snap.exists ? AliasRecord.parse(timestampsToIso(snap.data())) : null;
     },
     async pushRecord(id) {
       const snap = await db.collection('pushes').doc(id).get();
@@ -130,6 +167,7 @@ export async function startRegisterHarness(options: { vertexOperationDelayMs?: n
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      await writes.close();
       await vertex.stop();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -118,6 +118,29 @@ describe('Vertex AI mirror of registered versions: failures, retries, POST /api/
     assert.equal(vertexVersions('stuck').length, 1, 'the earlier upload was found by its alias, not repeated');
   });
 
+  it('moves latest to a version whose mirror failed, and gives it the Vertex alias once a retry mirrors it', async () => {
+    const v1 = await register('aliased', 170);
+    const vertexAliases = () => vertexVersions('aliased').map((v) => (v.versionAliases ?? []).filter((a) => a !== 'default').sort());
+    assert.deepEqual(vertexAliases(), [['latest', 'v1']]);
+
+    h.vertex.faults.set({ failMethod: { method: 'UploadModel', code: status.INVALID_ARGUMENT, message: 'Model directory is invalid' } });
+    await seedRegistry(h.db, { runs: [makeRun({ id: '171', runNumber: 171, familyId: 'aliased', runId: `tr-171-${STAMP}` })] });
+    await h.push(`tr-171-${STAMP}/pushed_model/1`, savedModel('aliased-2'));
+    await h.settle();
+    const latest = await h.alias('aliased', 'latest');
+    assert.deepEqual([latest?.versionId, latest?.vertex.state], ['aliased-v2', 'skipped'], 'the registry names the newest version at once');
+    assert.deepEqual(vertexAliases(), [['v1']], 'Vertex AI no longer calls the older version latest');
+
+    h.vertex.faults.clear();
+    const retried = await h.mirrorRetry().retry('171');
+    assert.deepEqual(vertexAliases(), [['v1'], ['latest', 'v2']]);
+    assert.equal((await h.alias('aliased', 'latest'))?.vertex.state, 'mirrored');
+    assert.deepEqual((await h.versionsOf('aliased')).map((v) => v.aliases), [[], ['latest']]);
+    assert.equal(retried.id, 'aliased-v2');
+    const aliasEvents = h.published.filter((e) => e.type === 'com.modelregistry.alias.moved' && e.subject === 'aliased@latest');
+    assert.deepEqual(aliasEvents.map((e) => [e.data.fromVersionId, e.data.toVersionId]), [[null, v1.id], [v1.id, 'aliased-v2']]);
+  });
+
   it('answers NOT_FOUND for an unknown run and CONFLICT for a run without a registered version', async () => {
     assert.equal((await rejection(h.mirrorRetry().retry('9999'))).code, 'NOT_FOUND');
     await seedRegistry(h.db, { runs: [makeRun({ id: '160', familyId: 'unpushed', runId: `tr-160-${STAMP}` })] });

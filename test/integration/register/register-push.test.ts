@@ -124,8 +124,11 @@ describe('register function (functions framework + GCS, Vertex AI twins + Firest
     assert.equal((await h.db.collection('families').doc('burst').get()).get('latestVersion'), 50);
     const model = vertexModel('burst');
     assert.equal(model?.versions.length, 50, 'one Vertex model holds every version');
-    assert.deepEqual(model!.versions.flatMap((v) => v.versionAliases!.filter((a) => a !== 'default')).sort(),
+    assert.deepEqual(model!.versions.flatMap((v) => v.versionAliases!.filter((a) => a !== 'default' && a !== 'latest')).sort(),
       Array.from({ length: 50 }, (_, i) => `v${i + 1}`).sort());
+    // However the registrations finished, `latest` ends on the newest, here and in Vertex AI.
+    assert.equal((await h.db.collection('families').doc('burst').collection('aliases').doc('latest').get()).get('versionId'), 'burst-v50');
+    assert.deepEqual(model!.versions.filter((v) => v.versionAliases!.includes('latest')).map((v) => v.versionId), ['50']);
   });
 
   it('stores a file shared by two versions once, under its SHA-256, and never rewrites it', async () => {

@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { FirestoreRegistrationStore } from '../../../functions/src/adapters/firestore/registration-store';
 import { lazyFirestore } from '../../../functions/src/adapters/firestore/client';
+import { registeredEvent } from '../../../functions/src/app/register-push';
+import { createEventFactory, registrationFailedData, type RegistryEvent } from '../../../shared/domain/registry-events';
 import type { RegistrationRequest } from '../../../shared/register-ports';
+import type { PushRecord } from '../../../shared/schemas/push-record';
 import { makeVersion } from '../../support/fixtures';
 import { sharedFirestoreEmulator, testFirestore } from '../../support/firestore';
 
 const AT = '2026-06-01T12:00:00.000Z';
 const LEASE = 60_000;
+const events = createEventFactory({ source: 'test', ids: randomUUID, now: () => new Date(AT) });
 
 /** A registration request for push `n` of a family. */
 function request(familyId: string, n: number): RegistrationRequest {
@@ -16,7 +21,15 @@ function request(familyId: string, n: number): RegistrationRequest {
     family: { id: familyId, modelType: 'retrieval' },
     trainingRunId: null,
     build: (version) => makeVersion({ familyId, version, registeredAt: AT, vertex: { state: 'pending', displayName: `${familyId}-v${version}` } }),
+    registeredEvent: (version) => registeredEvent(events, id, version),
   };
+}
+
+/** The outbox events about a family's versions or pushes. */
+async function outboxOf(subjectPrefix: string) {
+  const db = await testFirestore();
+  const snapshot = await db.collection('outbox').get();
+  return snapshot.docs.map((d) => d.data()).filter((d) => String(d.event.subject).startsWith(subjectPrefix));
 }
 
 describe('Firestore registration store (emulator)', () => {
@@ -36,6 +49,9 @@ describe('Firestore registration store (emulator)', () => {
     const db = await testFirestore();
     assert.equal((await db.collection('families').doc('shared-family').get()).get('latestVersion'), 8);
     assert.equal((await db.collection('versions').where('familyId', '==', 'shared-family').get()).size, 8);
+    const outbox = await outboxOf('shared-family-v');
+    assert.deepEqual(outbox.map((d) => d.event.subject).sort(), results.map((r) => (r.outcome === 'registered' ? r.version.id : '')).sort());
+    assert.ok(outbox.every((d) => d.state === 'pending' && d.type === 'com.modelregistry.version.registered'));
   });
 
   it('registers a push once when both instances register it at the same time', async () => {
@@ -43,6 +59,36 @@ describe('Firestore registration store (emulator)', () => {
     assert.deepEqual(results.map((r) => r.outcome).sort(), ['duplicate', 'registered']);
     const db = await testFirestore();
     assert.equal((await db.collection('versions').where('familyId', '==', 'once-family').get()).size, 1);
+    const registered = results.find((r) => r.outcome === 'registered');
+    assert.deepEqual((await outboxOf('once-family')).map((d) => d.event.id), [registered?.outcome === 'registered' && registered.eventId]);
+  });
+
+  describe('refused pushes', () => {
+    const refusal = (n: number, code: PushRecord['code']): [PushRecord, RegistryEvent] => {
+      const id = `refused-${n}`;
+      const record: PushRecord = {
+        id, bucket: 'pushes', prefix: `tr-${n}-20260601/pushed_model/1`, objectName: 'x', state: 'failed', versionId: null,
+        code, message: 'refused', notes: [], eventId: null, recordedAt: AT, listedAt: null,
+      };
+      return [record, events('version.registration_failed', `pushes/${id}`, registrationFailedData({ pushId: id, bucket: 'pushes', prefix: record.prefix, code: code!, message: 'refused' }))];
+    };
+
+    it('announces a refusal once, whether several events refuse it at once or a later one refuses it again', async () => {
+      const outcomes = await Promise.all([1, 2, 3].map((i) => instances[i % 2]!.recordFailedPush(...refusal(500, 'UNKNOWN_FAMILY'))));
+      assert.deepEqual(outcomes.filter(Boolean).length, 1);
+      const outbox = await outboxOf('pushes/refused-500');
+      assert.equal(outbox.length, 1);
+      assert.deepEqual([outbox[0]!.type, outbox[0]!.event.data.code], ['com.modelregistry.version.registration_failed', 'UNKNOWN_FAMILY']);
+      // A later event takes the push over and is refused the same way: recorded, not announced again.
+      const [record] = refusal(500, 'UNKNOWN_FAMILY');
+      assert.equal((await instances[1]!.claimPush({ ...record, eventId: 'later', recordedAt: AT }, LEASE)).outcome, 'claimed');
+      assert.equal(await instances[1]!.recordFailedPush(...refusal(500, 'UNKNOWN_FAMILY')), false);
+      assert.equal((await (await testFirestore()).collection('pushes').doc('refused-500').get()).get('state'), 'failed');
+      assert.equal((await outboxOf('pushes/refused-500')).length, 1);
+      // Refused again for another reason: a new record, a new event.
+      assert.equal(await instances[0]!.recordFailedPush(...refusal(500, 'TOO_MANY_FILES')), true);
+      assert.equal((await outboxOf('pushes/refused-500')).length, 2);
+    });
   });
 
   describe('push claims', () => {

@@ -22,7 +22,8 @@ describe('the local stack behind npm start', () => {
 
   after(async () => {
     await stack?.stop();
-    process.env.FIRESTORE_EMULATOR_HOST = savedHost;
+    if (savedHost === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
+    else process.env.FIRESTORE_EMULATOR_HOST = savedHost;
   });
 
   it('registers a model pushed into its bucket and mirrors it to the Vertex twin', async () => {

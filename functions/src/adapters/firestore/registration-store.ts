@@ -1,4 +1,5 @@
 import { DomainError } from '../../../../shared/errors';
+import type { RegistryEvent } from '../../../../shared/domain/registry-events';
 import {
   UpstreamFailedError, UpstreamUnavailableError,
   type MirrorClaim, type PushClaim, type RegistrationRequest, type RegistrationResult, type RegistrationStore,
@@ -8,6 +9,7 @@ import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import { PushRecord } from '../../../../shared/schemas/push-record';
 import type { FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
+import { addToOutbox } from './outbox';
 import { timestampsToIso } from './timestamps';
 import { versionFromDoc, versionToDoc } from './version-codec';
 
@@ -49,8 +51,9 @@ export class FirestoreRegistrationStore implements RegistrationStore {
         return { outcome: 'in_progress', eventId: current.eventId };
       }
       try {
-        // Only if nobody changed it since it was read: two events cannot both take it over.
-        await ref.update(record, { lastUpdateTime: snap.updateTime! });
+        // Only if nobody changed it since it was read: two events cannot both take it over. The last
+        // refusal stays on the record, so that the same refusal again is not announced again.
+        await ref.update({ ...record, code: current.code, message: current.message }, { lastUpdateTime: snap.updateTime! });
         return { outcome: 'claimed' };
       } catch (error) {
         if (codeOf(error) === FAILED_PRECONDITION) return { outcome: 'in_progress', eventId: null };
@@ -86,7 +89,10 @@ export class FirestoreRegistrationStore implements RegistrationStore {
         }
         tx.set(pushRef, PushRecord.parse({ ...request.push, state: 'registered', versionId: version.id }));
         if (request.trainingRunId) tx.update(db.collection(COLLECTIONS.trainingRuns).doc(request.trainingRunId), { versionId: version.id });
-        return { outcome: 'registered', version };
+        // Committed with the version: announced even if this instance dies right after the commit.
+        const event = request.registeredEvent(version);
+        addToOutbox(tx, db, event, new Date(version.registeredAt));
+        return { outcome: 'registered', version, eventId: event.id };
       }, { maxAttempts: this.options.maxTransactionAttempts });
     }));
   }
@@ -97,19 +103,27 @@ export class FirestoreRegistrationStore implements RegistrationStore {
     });
   }
 
-  recordFailedPush(record: PushRecord): Promise<void> {
+  recordFailedPush(record: PushRecord, event: RegistryEvent): Promise<boolean> {
     return this.guard(async ({ db }) => {
       const ref = db.collection(PUSHES_COLLECTION).doc(record.id);
       const data = PushRecord.parse(record);
       // Events of one directory fail together: write-if-unchanged rather than a contended transaction.
       for (let attempt = 1; ; attempt++) {
         const current = await ref.get();
-        if (current.exists && current.get('state') === 'registered') return;
-        // The same refusal recorded by another event of the directory: nothing to add.
-        if (current.exists && current.get('state') === 'failed' && current.get('code') === data.code) return;
+        const state: unknown = current.get('state');
+        if (state === 'registered') return false;
+        // Refused like this before (by another event of the directory, or an earlier attempt of
+        // the push now refused again): nothing new to announce.
+        const known = current.exists && current.get('code') === data.code;
+        if (known && state === 'failed') return false;
+        // One batch: the record and its event are committed together, or neither is.
+        const batch = db.batch();
+        if (current.exists) batch.update(ref, data, { lastUpdateTime: current.updateTime! });
+        else batch.create(ref, data);
+        if (!known) addToOutbox(batch, db, event, new Date(record.recordedAt));
         try {
-          await (current.exists ? ref.update(data, { lastUpdateTime: current.updateTime! }) : ref.create(data));
-          return;
+          await batch.commit();
+          return !known;
         } catch (error) {
           const lostRace = codeOf(error) === ALREADY_EXISTS || codeOf(error) === FAILED_PRECONDITION;
           if (!lostRace || attempt >= 5) throw error;

@@ -44,7 +44,7 @@ export class FirestoreScheduleStore implements ScheduleStore {
     let query = buildQuery(handle, scheduleListShape());
     if (cursor) {
       const after = decodeCursor(cursor, CURSOR_SORT);
-      if (typeof after.value !== 'string') throw new ValidationError([{ path: 'query.cursor', message: 'is not a cursor returned by this API' }]);
+      if (typeof after.value !== 'string' || Number.isNaN(Date.parse(after.value))) throw new ValidationError([{ path: 'query.cursor', message: 'is not a cursor returned by this API' }]);
       query = query.startAfter(after.value, after.id);
     }
     const snapshot = await query.limit(pageSize + 1).get();

@@ -30,5 +30,5 @@ export function trainingRunRoutes(retry: MirrorRetry): Route[] {
 function isEmptyBody(body: unknown): boolean {
   if (body === undefined || body === null || body === '') return true;
   if (Buffer.isBuffer(body)) return body.length === 0;
-  return typeof body === 'object' && Object.keys(body).length === 0;
+  return typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0;
 }

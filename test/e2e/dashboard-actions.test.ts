@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Storage } from '@google-cloud/storage';
+import { writeDemoModel } from '../../dev/demo/demo-model';
+import { storageClientOptions } from '../../dev/twins/gcs';
 import type { ListModelsResponse, ModelVersionView, SummaryResponse } from '../../shared/schemas/api';
 import { openDashboard, screenshot, startE2e, type E2e, type WatchedPage } from './support';
 
@@ -97,28 +102,50 @@ describe('dashboard actions against the local stack', function () {
     await page.locator('.model-modal .modal-header [data-badge="DEPLOYED"]').waitFor();
   });
 
-  it('downloads a version as a ZIP archive', async () => {
-    const { page } = await open('?model=recs-prod-v2');
+  /** Uploads a tiny SavedModel (and its metrics) under `prefix` in the stack's pushes bucket. */
+  async function pushModel(prefix: string, metricsPath: string | null, seed: number): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'e2e-model-'));
+    writeDemoModel(dir, seed);
+    const bucket = new Storage(storageClientOptions(e2e.stack.gcs.url, e2e.stack.projectId)).bucket(e2e.stack.pushesBucket);
+    if (metricsPath) await bucket.file(metricsPath).save(await readFile(join(dir, 'metrics.json')));
+    for (const name of ['saved_model.pb', 'variables/variables.index', 'variables/variables.data-00000-of-00001']) {
+      await bucket.file(`${prefix}/${name}`).save(await readFile(join(dir, name)));
+    }
+  }
+
+  it('downloads a pushed version as a ZIP archive', async () => {
+    await pushModel('tr-90-20261122100000/pushed_model/1', 'tr-90-20261122100000/metrics.json', 10);
+    let version: ModelVersionView | undefined;
+    for (let i = 0; i < 100 && !version?.artifacts.manifestDigest; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      version = (await e2e.api<ListModelsResponse>('/api/models?search=demo-push')).items[0];
+    }
+    assert.ok(version?.artifacts.manifestDigest, 'the push was registered');
+    const { page } = await open(`?model=${version.id}&tab=artifacts`);
+    await page.locator('[data-table="manifest"] tr', { hasText: 'saved_model.pb' }).waitFor();
     const download = page.waitForEvent('download');
-    await page.locator('.model-modal').getByRole('button', { name: 'Download ZIP' }).click();
+    await page.getByRole('tabpanel', { name: 'Artifacts' }).getByRole('button', { name: 'Download ZIP' }).click();
     const file = await download;
-    assert.match(file.suggestedFilename(), /\.zip$/);
+    assert.equal(file.suggestedFilename(), `${version.id}.zip`);
     const bytes = await readFile((await file.path())!);
     assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'a ZIP starts with PK');
   });
 
-  it('promotes a training run into its family as the next version', async () => {
+  it('promotes a model directory into its family as the next version', async () => {
+    // Outside the <run>/pushed_model/<n> layout, so only a promotion registers it.
+    await pushModel('manual/recs-candidate', null, 12);
     const { page } = await open();
     const before = (await e2e.api<ListModelsResponse>('/api/models?search=recs-prod&page_size=100')).items.length;
     await page.getByRole('button', { name: 'Promote' }).click();
     const form = page.getByRole('dialog', { name: 'Promote to a model version' });
     await form.getByLabel('Model family').fill('recs-prod');
-    // A demo run of the family (TR-38); adjust if the promotion rules refuse an already registered run.
-    await form.getByLabel('Training run ID').fill('38');
+    await form.getByRole('radio', { name: 'GCS prefix' }).check();
+    await form.locator('input[name="gcsPrefix"]').fill(`gs://${e2e.stack.pushesBucket}/manual/recs-candidate`);
     await form.getByRole('button', { name: 'Promote' }).click();
     await page.locator('.toast-success', { hasText: 'Promoted to' }).waitFor();
     const after = (await e2e.api<ListModelsResponse>('/api/models?search=recs-prod&page_size=100')).items;
     assert.equal(after.length, before + 1);
+    assert.equal(after[0]!.version, 5);
     await page.locator(`tr[data-id="${after[0]!.id}"]`).waitFor();
   });
 });
