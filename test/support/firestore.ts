@@ -9,12 +9,13 @@ let client: Firestore | undefined;
  * resets it. Stopped by the root teardown in test/setup.ts.
  */
 export async function sharedFirestoreEmulator(): Promise<FirestoreEmulator> {
-  emulator ??= startFirestoreEmulator().then((e) => {
-    process.env.FIRESTORE_EMULATOR_HOST = e.host;
-    process.env.GOOGLE_CLOUD_PROJECT = e.projectId;
-    return e;
-  });
-  return emulator;
+  emulator ??= startFirestoreEmulator();
+  const e = await emulator;
+  // Re-asserted on every call: suites that start a whole local stack point the variable at the
+  // stack's own emulator, and clients built afterwards must find the shared one again.
+  process.env.FIRESTORE_EMULATOR_HOST = e.host;
+  process.env.GOOGLE_CLOUD_PROJECT = e.projectId;
+  return e;
 }
 
 /** A server-SDK client on the shared emulator (for seeding and inspecting). */

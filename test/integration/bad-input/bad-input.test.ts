@@ -25,10 +25,12 @@ describe('malformed requests against the local stack (generated bad-input corpus
   let db: Firestore;
   let run: CorpusRun;
   let dataDir: string;
-  const saved = { host: process.env.FIRESTORE_EMULATOR_HOST, nodeEnv: process.env.NODE_ENV };
+  const saved: { host?: string; nodeEnv?: string } = {};
 
   before(async function () {
     this.timeout(150_000);
+    // Read when the suite runs, not when the file is loaded: earlier suites set the variable.
+    Object.assign(saved, { host: process.env.FIRESTORE_EMULATOR_HOST, nodeEnv: process.env.NODE_ENV });
     // A data directory makes the stack's token secret readable, so that expired tokens can be signed.
     dataDir = mkdtempSync(join(tmpdir(), 'bad-input-'));
     // Express logs every answer of its own error handler (invalid JSON…) to stderr unless its env is 'test'.
