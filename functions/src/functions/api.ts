@@ -1,4 +1,3 @@
-import type { Request, Response } from '@google-cloud/functions-framework';
 import type { ReadMeter } from '../../../shared/ports';
 import { lazyFirestore } from '../adapters/firestore/client';
 import { FirestoreCalendarRunRepository } from '../adapters/firestore/calendar-run-repository';
@@ -8,7 +7,7 @@ import { FirestoreTrainingRunRepository } from '../adapters/firestore/run-reposi
 import { FirestoreVersionRepository } from '../adapters/firestore/version-repository';
 import { CalendarReader } from '../app/calendar';
 import { ModelReader } from '../app/model-reader';
-import { parseConfig, type ApiConfig } from '../config';
+import type { ApiConfig } from '../config';
 import { createApiHandler, type HttpHandler } from '../http/api-handler';
 import { createAuthenticator } from '../http/auth';
 import { scheduleRoutes } from '../http/routes/schedule-routes';
@@ -75,14 +74,3 @@ export function buildApiParts(config: ApiConfig, overrides: ApiOverrides = {}): 
   });
   return { handler, writes };
 }
-
-let handler: HttpHandler | undefined;
-
-/** The deployed `api` function: configuration is parsed on first use, once per instance. */
-export async function api(req: Request, res: Response): Promise<void> {
-  handler ??= buildApi(parseConfig(process.env));
-  return handler(req, res);
-}
-
-// Deployed as the target: validate configuration now, so a bad value stops the instance at start.
-if (process.env.FUNCTION_TARGET === 'api') handler = buildApi(parseConfig(process.env));

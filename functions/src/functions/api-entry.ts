@@ -1,0 +1,37 @@
+import type { Request, Response } from '@google-cloud/functions-framework';
+import type { HttpHandler } from '../http/api-handler';
+import { START_DELAY_MS } from '../lazy-function';
+
+/**
+ * The deployed `api` function. Its routes, schemas and use cases are loaded right after the
+ * instance starts listening rather than before, so a new instance is up as fast as a bare
+ * function; `/api/health` (no I/O) answers without waiting for them. A bad configuration still
+ * stops the instance at start: the load begins at once and exits on a config error.
+ */
+let handler: Promise<HttpHandler> | undefined;
+
+function loadHandler(): Promise<HttpHandler> {
+  return (handler ??= Promise.resolve().then(() => {
+    const { parseConfig } = require('../config') as typeof import('../config');
+    const { buildApi } = require('./api') as typeof import('./api');
+    return buildApi(parseConfig(process.env));
+  }));
+}
+
+export async function api(req: Request, res: Response): Promise<void> {
+  if (req.method === 'GET' && (req.path === '/api/health' || req.path === '/api/health/')) {
+    res.status(200).json({ ok: true });
+    return;
+  }
+  return (await loadHandler())(req, res);
+}
+
+if (process.env.FUNCTION_TARGET === 'api') {
+  // Shortly after the framework starts listening (it does so right after loading this module).
+  setTimeout(() => {
+    loadHandler().catch((error: unknown) => {
+      console.error(JSON.stringify({ severity: 'CRITICAL', message: `api: cannot start: ${error instanceof Error ? error.message : error}` }));
+      process.exit(1);
+    });
+  }, START_DELAY_MS);
+}
