@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defaultEventSource } from '../../shared/domain/registry-events';
-import { ConfigError } from '../../shared/errors';
-import { BUCKET_NAME, COMMON_ENV, envReader } from './env';
+import { BUCKET_NAME, COMMON_ENV, envReader, vertexTarget } from './env';
 import type { Severity } from './log';
 import { DEFAULT_SERVING_CONTAINER_IMAGE } from './register-config';
 
@@ -55,15 +54,12 @@ const read = envReader(rules);
 
 export function parseArtifactConfig(env: NodeJS.ProcessEnv = process.env): ArtifactConfig {
   const projectId = read(env, 'GOOGLE_CLOUD_PROJECT');
-  const apiEndpoint = read(env, 'VERTEX_API_ENDPOINT') ?? null;
-  const port = read(env, 'VERTEX_API_PORT') ?? null;
-  if (port !== null && apiEndpoint === null) throw new ConfigError('VERTEX_API_PORT', 'needs VERTEX_API_ENDPOINT');
   return {
     projectId,
     firestoreDatabase: read(env, 'FIRESTORE_DATABASE'),
     pushesBucket: read(env, 'PUSHES_BUCKET'),
     registryBucket: read(env, 'REGISTRY_BUCKET'),
-    vertex: { project: read(env, 'VERTEX_PROJECT') ?? projectId, location: read(env, 'VERTEX_LOCATION'), apiEndpoint, port },
+    vertex: vertexTarget(read(env, 'VERTEX_PROJECT') ?? projectId, read(env, 'VERTEX_LOCATION'), read(env, 'VERTEX_API_ENDPOINT'), read(env, 'VERTEX_API_PORT')),
     servingContainerImage: read(env, 'SERVING_CONTAINER_IMAGE'),
     eventsSource: read(env, 'EVENTS_SOURCE') ?? defaultEventSource(projectId),
     maxPushFiles: read(env, 'MAX_PUSH_FILES'),

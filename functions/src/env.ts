@@ -24,3 +24,9 @@ export function envReader<R extends Record<string, z.ZodType>>(rules: R) {
     return result.data as z.output<R[K]>;
   };
 }
+
+/** Where a function reaches Vertex AI; the twins' override needs the host whenever a port is set. */
+export function vertexTarget(project: string, location: string, apiEndpoint: string | undefined, port: number | undefined) {
+  if (port !== undefined && apiEndpoint === undefined) throw new ConfigError('VERTEX_API_PORT', 'needs VERTEX_API_ENDPOINT');
+  return { project, location, apiEndpoint: apiEndpoint ?? null, port: port ?? null };
+}

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../shared/errors';
-import { BUCKET_NAME, COMMON_ENV, envReader } from './env';
+import { BUCKET_NAME, COMMON_ENV, envReader, vertexTarget } from './env';
 import type { Severity } from './log';
 import { REGISTRY_WRITES_ENV_VARS, parseRegistryWritesConfig, type RegistryWritesConfig } from './registry-config';
 
@@ -63,15 +62,12 @@ const read = envReader(rules);
 
 export function parseRegisterConfig(env: NodeJS.ProcessEnv = process.env): RegisterConfig {
   const projectId = read(env, 'GOOGLE_CLOUD_PROJECT');
-  const apiEndpoint = read(env, 'VERTEX_API_ENDPOINT') ?? null;
-  const port = read(env, 'VERTEX_API_PORT') ?? null;
-  if (port !== null && apiEndpoint === null) throw new ConfigError('VERTEX_API_PORT', 'needs VERTEX_API_ENDPOINT');
   return {
     projectId,
     firestoreDatabase: read(env, 'FIRESTORE_DATABASE'),
     pushesBucket: read(env, 'PUSHES_BUCKET'),
     registryBucket: read(env, 'REGISTRY_BUCKET'),
-    vertex: { project: read(env, 'VERTEX_PROJECT') ?? projectId, location: read(env, 'VERTEX_LOCATION'), apiEndpoint, port },
+    vertex: vertexTarget(read(env, 'VERTEX_PROJECT') ?? projectId, read(env, 'VERTEX_LOCATION'), read(env, 'VERTEX_API_ENDPOINT'), read(env, 'VERTEX_API_PORT')),
     servingContainerImage: read(env, 'SERVING_CONTAINER_IMAGE'),
     maxEventAgeSeconds: read(env, 'MAX_EVENT_AGE_SECONDS'),
     maxPushFiles: read(env, 'MAX_PUSH_FILES'),

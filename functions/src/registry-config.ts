@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../shared/errors';
-import { BUCKET_NAME, COMMON_ENV, envReader } from './env';
+import { BUCKET_NAME, COMMON_ENV, envReader, vertexTarget } from './env';
 import { defaultEventSource } from '../../shared/domain/registry-events';
 import type { Severity } from './log';
 
@@ -65,14 +64,11 @@ const read = envReader(rules);
 
 export function parseRegistryWritesConfig(env: NodeJS.ProcessEnv = process.env): RegistryWritesConfig {
   const projectId = read(env, 'GOOGLE_CLOUD_PROJECT');
-  const apiEndpoint = read(env, 'VERTEX_API_ENDPOINT') ?? null;
-  const port = read(env, 'VERTEX_API_PORT') ?? null;
-  if (port !== null && apiEndpoint === null) throw new ConfigError('VERTEX_API_PORT', 'needs VERTEX_API_ENDPOINT');
   const operationTimeoutMs = read(env, 'DEPLOY_OPERATION_TIMEOUT_SECONDS') * 1000;
   return {
     projectId,
     firestoreDatabase: read(env, 'FIRESTORE_DATABASE'),
-    vertex: { project: read(env, 'VERTEX_PROJECT') ?? projectId, location: read(env, 'VERTEX_LOCATION'), apiEndpoint, port },
+    vertex: vertexTarget(read(env, 'VERTEX_PROJECT') ?? projectId, read(env, 'VERTEX_LOCATION'), read(env, 'VERTEX_API_ENDPOINT'), read(env, 'VERTEX_API_PORT')),
     events: {
       topic: read(env, 'EVENTS_TOPIC'),
       source: read(env, 'EVENTS_SOURCE') ?? defaultEventSource(projectId),
