@@ -14,6 +14,8 @@ import type { Role } from '../shared/ports';
 import { parseConfig } from '../functions/src/config';
 import { buildApiParts } from '../functions/src/functions/api';
 import { buildRegister } from '../functions/src/functions/register';
+import { buildOutboxDrainer } from '../functions/src/functions/outbox-drainer';
+import { parseRegistryWritesConfig } from '../functions/src/registry-config';
 import { buildSyncRuns } from '../functions/src/functions/sync-runs';
 import { buildTrigger } from '../functions/src/functions/trigger';
 import { parseRegisterConfig } from '../functions/src/register-config';
@@ -173,8 +175,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const config = parseConfig({ ...env, AUTH_MODE: 'dev', DEV_AUTH_SECRET: secret, ROLE_BINDINGS: process.env.ROLE_BINDINGS ?? '' });
   const { handler: apiHandler, writes } = buildApiParts(config);
   http('api', apiHandler);
-  // Production drains the events outbox from a Cloud Scheduler job; locally a timer does.
-  const drainTimer = setInterval(() => void writes.drainer.drain().catch((e: unknown) => log(`outbox drain failed: ${e}`)), 5000);
+  // Production runs the minute job (events outbox, due mirror retries) from Cloud Scheduler; locally a timer does, more often.
+  const minuteJob = buildOutboxDrainer(parseRegistryWritesConfig(env));
+  const drainTimer = setInterval(() => void minuteJob.run().then((r) => { if (!r.ok) log(`minute job failed: ${JSON.stringify(r)}`); }), 5000);
   const apiServer = getTestServer('api');
   const dashboardDir = resolve(__dirname, '../dashboard/dist');
 
@@ -199,6 +202,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await gcs.stop();
       clearInterval(drainTimer);
       await writes.close();
+      await minuteJob.close();
       for (const server of servers) await new Promise<void>((ok) => server.close(() => ok()));
       await pubsub.stop();
       await scheduler.stop();

@@ -133,6 +133,8 @@ export interface RegistrationStore {
   claimMirror(versionId: string, now: Date, leaseMs: number): Promise<MirrorClaim>;
   /** Updates only the version's `vertex` field: everything else about a version is immutable. */
   recordMirror(versionId: string, vertex: ModelVersion['vertex']): Promise<void>;
+  /** Versions whose mirror is due to be tried again (`vertex.nextRetryAt` ≤ now), most overdue first. */
+  mirrorsDue(now: Date, limit: number): Promise<string[]>;
 }
 
 // ---------------------------------------------------------------- errors adapters translate to

@@ -172,7 +172,7 @@ module "drain_outbox" {
   source                = "./modules/function"
   name                  = "registry-drain-outbox"
   entry_point           = "drainOutbox"
-  description           = "Every minute: publishes registry events still pending in the Firestore outbox."
+  description           = "Every minute: publishes registry events still pending in the Firestore outbox and retries due Vertex AI mirrors."
   region                = var.region
   source_bucket         = google_storage_bucket.function_source.name
   source_object         = google_storage_bucket_object.functions.name
@@ -181,6 +181,7 @@ module "drain_outbox" {
   environment = {
     GOOGLE_CLOUD_PROJECT = var.project_id
     EVENTS_TOPIC         = google_pubsub_topic.registry_events.name
+    VERTEX_LOCATION      = var.vertex_location
     LOG_LEVEL            = "INFO"
   }
 }

@@ -23,7 +23,7 @@ resource "google_service_account" "sync" {
 
 resource "google_service_account" "events" {
   account_id   = "registry-events"
-  display_name = "Model registry outbox drain (publishes registry events)"
+  display_name = "Model registry minute job (publishes registry events, retries Vertex AI mirrors)"
 }
 
 resource "google_service_account" "pipeline" {
@@ -238,4 +238,11 @@ resource "google_pubsub_topic_iam_member" "events_publishes" {
   topic  = google_pubsub_topic.registry_events.name
   role   = "roles/pubsub.publisher"
   member = "serviceAccount:${google_service_account.events.email}"
+}
+
+# It uploads versions whose Vertex AI mirror failed (uploadModel, alias moves): the register function's own grant.
+resource "google_project_iam_member" "events_vertex" {
+  project = var.project_id
+  role    = "roles/aiplatform.user"
+  member  = "serviceAccount:${google_service_account.events.email}"
 }

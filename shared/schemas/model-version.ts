@@ -56,6 +56,8 @@ export const VertexMirror = z.object({
   error: z.string().nullable().default(null),
   attempts: z.number().int().nonnegative().default(0),
   updatedAt: IsoDateTime.nullable().default(null),
+  /** When the minute job tries the mirror again by itself; null: mirrored, or left to a person. */
+  nextRetryAt: IsoDateTime.nullable().default(null),
 });
 
 export const Deployment = z.object({

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sanitizeLabels } from '../../../shared/domain/labels';
+import { nextMirrorRetryAt } from '../../../shared/domain/mirror-retry-policy';
 import type { Clock } from '../../../shared/ports';
 import { isTransient, type MirrorRequest, type ModelMirror, type RegistrationStore } from '../../../shared/register-ports';
 import type { EventFlusher } from '../../../shared/registry-ports';
@@ -46,8 +47,9 @@ export function mirrorRequestOf(version: ModelVersion): MirrorRequest {
 
 /**
  * Mirrors a registered version to Vertex AI and records the outcome in the version's `vertex`
- * field only. A failure never undoes the registration: it is recorded as `failed` (with the error
- * and the attempt count) for POST /api/training-runs/{id}/register to retry (seed 000, bug #4).
+ * field only. A failure never undoes the registration: it is recorded as `failed` (with the error,
+ * the attempt count and, when a retry may help, when the minute job tries again) for the job or
+ * POST /api/training-runs/{id}/register to retry (seed 000, bug #4).
  * Transient errors are retried here a few times; after the first try an upload that may have gone
  * through is looked up before uploading again, so that a retry never makes a second Vertex version.
  */
@@ -61,7 +63,7 @@ export async function mirrorVersion(version: ModelVersion, deps: MirroringDeps, 
       const result = await deps.mirror.mirror(request, { reuseExisting: options.reuseExisting || tried > 1 });
       const mirrored: VertexState = {
         ...version.vertex, state: 'mirrored', modelResourceName: result.modelResourceName, versionId: result.versionId,
-        error: null, attempts: version.vertex.attempts + tried, updatedAt: deps.clock.now().toISOString(),
+        error: null, attempts: version.vertex.attempts + tried, updatedAt: deps.clock.now().toISOString(), nextRetryAt: null,
       };
       await deps.registrations.recordMirror(version.id, mirrored);
       deps.log.info('version mirrored to Vertex AI', { versionId: version.id, model: result.modelResourceName, vertexVersion: result.versionId });
@@ -72,12 +74,14 @@ export async function mirrorVersion(version: ModelVersion, deps: MirroringDeps, 
       if (tried < deps.attempts) await sleep(deps.retryDelayMs * 2 ** (tried - 1));
     }
   }
+  const now = deps.clock.now();
+  const attempts = version.vertex.attempts + tried;
   const failed: VertexState = {
     ...version.vertex, state: 'failed', error: (lastError as Error)?.message ?? String(lastError),
-    attempts: version.vertex.attempts + tried, updatedAt: deps.clock.now().toISOString(),
+    attempts, updatedAt: now.toISOString(), nextRetryAt: nextMirrorRetryAt(now, attempts, isTransient(lastError)),
   };
   await deps.registrations.recordMirror(version.id, failed);
-  deps.log.warn('Vertex AI mirror failed; the version is registered and can be retried', { versionId: version.id, error: failed.error, attempts: failed.attempts });
+  deps.log.warn('Vertex AI mirror failed; the version is registered and can be retried', { versionId: version.id, error: failed.error, attempts, nextRetryAt: failed.nextRetryAt });
   return failed;
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pendingMirror } from '../../../shared/domain/mirror-retry-policy';
 import type { FamilyStore, VersionLabelStore } from '../../../shared/artifact-ports';
 import { versionDisplayName, versionId } from '../../../shared/domain/display-name';
 import { checkCompleteness, type Completeness } from '../../../shared/domain/model-format';
@@ -144,7 +145,7 @@ export class VersionPromotion {
               format: completeness.format,
               servingContainerImage: this.deps.settings.servingContainerImage,
             },
-            vertex: { state: 'pending', displayName: name, attempts: 0, updatedAt: now },
+            vertex: pendingMirror(name, new Date(now)),
             trainingRunId: source.run?.id ?? null,
             experimentId: source.run?.experimentId ?? null,
             registeredAt: now,

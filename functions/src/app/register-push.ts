@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pendingMirror } from '../../../shared/domain/mirror-retry-policy';
 import { DomainError } from '../../../shared/errors';
 import { versionDisplayName, versionId } from '../../../shared/domain/display-name';
 import { checkCompleteness, type Completeness } from '../../../shared/domain/model-format';
@@ -177,7 +178,7 @@ export class PushRegistration {
             format: completeness.format,
             servingContainerImage: settings.servingContainerImage,
           },
-          vertex: { state: 'pending', displayName: name, attempts: 0, updatedAt: now },
+          vertex: pendingMirror(name, new Date(now)),
           trainingRunId: run?.id ?? null,
           experimentId: run?.experimentId ?? null,
           registeredAt: now,

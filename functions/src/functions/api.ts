@@ -14,7 +14,7 @@ import { scheduleRoutes } from '../http/routes/schedule-routes';
 import { trainingRunRoutes } from '../http/routes/training-run-routes';
 import { withVersionRefs } from '../http/routes/version-refs';
 import { buildArtifactRoutes } from './artifact-routes';
-import { buildMirrorRetry } from './register';
+import { buildMirrorRetry } from './mirror-retry';
 import { buildRegistryWrites, type RegistryWrites } from './registry-writes';
 import { buildTrainingSchedules } from './scheduling';
 import { calendarRoutes } from '../http/routes/calendar-routes';

@@ -2,21 +2,42 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { lazyFirestore } from '../adapters/firestore/client';
 import { FirestoreVersionRepository } from '../adapters/firestore/version-repository';
 import type { DrainReport } from '../app/outbox-drainer';
+import type { MirrorSweepReport } from '../app/retry-mirror';
+import type { MirrorTuning } from '../adapters/vertex/model-mirror';
 import type { HttpHandler } from '../http/api-handler';
+import { toErrorReply, type ErrorReply } from '../http/error-status';
+import { createLogger } from '../log';
+import { buildMirrorRetry } from './mirror-retry';
 import { parseRegistryWritesConfig, type RegistryWritesConfig } from '../registry-config';
 import { buildRegistryWrites, type RegistryWritesOverrides } from './registry-writes';
 
 /** Batches per invocation: a backlog drains over a few runs instead of one long one. */
 const MAX_BATCHES = 10;
+/** Mirrors retried per invocation (one after another): a long outage's backlog clears over a few minutes. */
+const MIRRORS_PER_RUN = 20;
+
+export interface MinuteJobOverrides extends RegistryWritesOverrides {
+  mirrorTuning?: MirrorTuning;
+  mirrorRetryDelayMs?: number;
+}
 
 /**
  * The `drainOutbox` function: Cloud Scheduler calls it every minute (OIDC-authenticated, invoker
- * role only) to publish outbox events that the request which wrote them could not.
+ * role only) to publish outbox events that the request which wrote them could not, then to mirror
+ * again versions whose Vertex AI mirror is due for a retry (failed transiently, or abandoned).
+ * Each half runs even when the other fails; a failure answers 500 so that the job shows it.
  */
-export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: RegistryWritesOverrides = {}): { handler: HttpHandler; close(): Promise<void> } {
+export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: MinuteJobOverrides = {}): { handler: HttpHandler; run(): Promise<MinuteJobReport>; close(): Promise<void> } {
   const firestore = lazyFirestore({ projectId: config.projectId, databaseId: config.firestoreDatabase });
-  const { drainer, close } = buildRegistryWrites(config, firestore, new FirestoreVersionRepository(firestore), overrides);
-  const handler: HttpHandler = async (_req, res) => {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const { drainer, aliases, close } = buildRegistryWrites(config, firestore, new FirestoreVersionRepository(firestore), { ...overrides, log });
+  const mirrors = buildMirrorRetry({
+    firestore, vertex: config.vertex, aliases, log,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+    ...(overrides.mirrorTuning ? { mirrorTuning: overrides.mirrorTuning } : {}),
+    ...(overrides.mirrorRetryDelayMs !== undefined ? { mirrorRetryDelayMs: overrides.mirrorRetryDelayMs } : {}),
+  });
+  const drain = async (): Promise<DrainReport> => {
     const total: DrainReport = { published: 0, failed: 0 };
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const report = await drainer.drain();
@@ -24,9 +45,28 @@ export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: Regi
       total.failed += report.failed;
       if (report.published + report.failed === 0 || report.failed > 0) break;
     }
-    res.status(200).json(total);
+    return total;
   };
-  return { handler, close };
+  const run = async (): Promise<MinuteJobReport> => {
+    const [events, retried] = await Promise.allSettled([drain(), mirrors.retryDue(MIRRORS_PER_RUN)]);
+    const part = <T>(result: PromiseSettledResult<T>) => {
+      if (result.status === 'fulfilled') return result.value;
+      log.error('minute job: failed', { error: result.reason });
+      return toErrorReply(result.reason).body;
+    };
+    return { ok: events.status === 'fulfilled' && retried.status === 'fulfilled', events: part(events), mirrors: part(retried) };
+  };
+  const handler: HttpHandler = async (_req, res) => {
+    const { ok, ...report } = await run();
+    res.status(ok ? 200 : 500).json(report);
+  };
+  return { handler, run, close };
+}
+
+export interface MinuteJobReport {
+  ok: boolean;
+  events: DrainReport | ErrorReply['body'];
+  mirrors: MirrorSweepReport | ErrorReply['body'];
 }
 
 let handler: HttpHandler | undefined;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import type { StorageObjectData } from '@google/events/cloud/storage/v1/StorageObjectData';
+import { MIRROR_LEASE_MS } from '../../../shared/domain/mirror-retry-policy';
 import { createEventFactory } from '../../../shared/domain/registry-events';
 import type { Clock, TrainingRunReader } from '../../../shared/ports';
 import type { RegistrationStore } from '../../../shared/register-ports';
@@ -18,7 +19,6 @@ import { AliasService } from '../app/aliases';
 import { oneMoveAtATime, type LatestAlias } from '../app/mirror-version';
 import { DEFAULT_DRAIN_SETTINGS, OutboxDrainer, type DrainSettings } from '../app/outbox-drainer';
 import { PushRegistration, type RegisterSettings } from '../app/register-push';
-import { MirrorRetry } from '../app/retry-mirror';
 import { createLogger, type Logger } from '../log';
 import { parseRegisterConfig, type RegisterConfig } from '../register-config';
 
@@ -44,7 +44,7 @@ const DEFAULT_SETTINGS = {
   maxJsonBytes: 1024 * 1024,
   hashConcurrency: 8,
   // Above the 9-minute limit of event-driven functions: a live holder is never overtaken.
-  claimLeaseMs: 10 * 60_000,
+  claimLeaseMs: MIRROR_LEASE_MS,
   mirrorAttempts: 3,
   mirrorRetryDelayMs: 1000,
 };
@@ -111,30 +111,6 @@ export function buildRegister(config: RegisterConfig, overrides: RegisterOverrid
     const routine = result.outcome === 'ignored' || result.outcome === 'waiting' || result.outcome === 'in_progress' || result.outcome === 'duplicate';
     (routine ? log.debug : log.info)(`register: ${result.outcome}`, { ...fields, object: data.name, result });
   };
-}
-
-/** The use case behind POST /api/training-runs/{id}/register, for the API's composition root. */
-export function buildMirrorRetry(deps: {
-  firestore: FirestoreProvider;
-  vertex: RegisterConfig['vertex'];
-  /** The API's alias service: a mirrored version that is the newest becomes `latest` in Vertex AI too. */
-  aliases: LatestAlias;
-  log: Logger;
-  clock?: Clock;
-  mirrorTuning?: MirrorTuning;
-  mirrorRetryDelayMs?: number;
-}): MirrorRetry {
-  return new MirrorRetry({
-    runs: new FirestoreTrainingRunRepository(deps.firestore),
-    registrations: new FirestoreRegistrationStore(deps.firestore),
-    mirror: new VertexModelMirror(lazyModelService(deps.vertex), deps.vertex, deps.mirrorTuning),
-    aliases: deps.aliases,
-    clock: deps.clock ?? systemClock,
-    log: deps.log,
-    attempts: DEFAULT_SETTINGS.mirrorAttempts,
-    retryDelayMs: deps.mirrorRetryDelayMs ?? DEFAULT_SETTINGS.mirrorRetryDelayMs,
-    pendingLeaseMs: DEFAULT_SETTINGS.claimLeaseMs,
-  });
 }
 
 let handler: RegisterHandler | undefined;

@@ -138,7 +138,7 @@ describe('registry events (outbox in the Firestore emulator, published to the Pu
     drainFunction = buildOutboxDrainer(config);
     http('drain-outbox-test', drainFunction.handler);
     const [first, second] = await Promise.all([request(getTestServer('drain-outbox-test')).post('/').expect(200), h.writes.drainer.drain()]);
-    assert.equal(first.body.published + second.published, 4);
+    assert.equal(first.body.events.published + second.published, 4);
 
     assert.equal(await inbox.until(4), 4);
     const events = inbox.events();

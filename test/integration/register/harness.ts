@@ -12,7 +12,8 @@ import { startGcsTwin, storageClientOptions, type GcsTwin } from '../../../dev/t
 import { startVertexTwin, type VertexTwin } from '../../../dev/twins/vertex';
 import { lazyFirestore } from '../../../functions/src/adapters/firestore/client';
 import { FirestoreVersionRepository } from '../../../functions/src/adapters/firestore/version-repository';
-import { buildMirrorRetry, buildRegister, type RegisterHandler } from '../../../functions/src/functions/register';
+import { buildMirrorRetry } from '../../../functions/src/functions/mirror-retry';
+import { buildRegister, type RegisterHandler } from '../../../functions/src/functions/register';
 import { buildRegistryWrites } from '../../../functions/src/functions/registry-writes';
 import type { MirrorRetry } from '../../../functions/src/app/retry-mirror';
 import { createLogger } from '../../../functions/src/log';

@@ -53,12 +53,14 @@ describe('Vertex AI mirror of registered versions: failures, retries, POST /api/
     assert.equal(failed.vertex.state, 'failed');
     assert.equal(failed.vertex.attempts, 3, 'transient errors are retried in place, a bounded number of times');
     assert.match(failed.vertex.error ?? '', /backend overloaded/);
+    assert.ok(failed.vertex.nextRetryAt && Date.parse(failed.vertex.nextRetryAt) > Date.parse(failed.vertex.updatedAt!), 'a transient failure is retried later by itself');
     assert.equal(vertexVersions('flaky').length, 0);
 
     h.vertex.faults.clear();
     const retried = await h.mirrorRetry().retry('100');
     assert.equal(retried.vertex.state, 'mirrored');
     assert.equal(retried.vertex.attempts, 4);
+    assert.equal(retried.vertex.nextRetryAt, null);
     const [stored] = await h.versionsOf('flaky');
     assert.equal(stored?.vertex.state, 'mirrored');
     assert.equal(stored?.vertex.modelResourceName, retried.vertex.modelResourceName);
@@ -73,6 +75,7 @@ describe('Vertex AI mirror of registered versions: failures, retries, POST /api/
     const failed = await register('refused', 110);
     assert.equal(failed.vertex.state, 'failed');
     assert.equal(failed.vertex.attempts, 1);
+    assert.equal(failed.vertex.nextRetryAt, null, 'a refusal is left to a person');
 
     const error = await rejection(h.mirrorRetry().retry('110'));
     assert.equal(error.code, 'UPSTREAM_FAILED');
@@ -103,6 +106,30 @@ describe('Vertex AI mirror of registered versions: failures, retries, POST /api/
     const versions = vertexVersions('family-model');
     assert.deepEqual(versions.map((v) => v.versionId), ['1', '2']);
     assert.deepEqual(versions.map((v) => v.artifactUri), [`gs://pushes/tr-140-${STAMP}/pushed_model/1`, `gs://pushes/tr-141-${STAMP}/pushed_model/1`]);
+  });
+
+  it('lets the minute job mirror by itself the versions whose retry is due, once each, and nothing else', async () => {
+    h.vertex.faults.set({ failMethod: { method: 'UploadModel', code: status.UNAVAILABLE, message: 'zone down' } });
+    await register('outage', 180);
+    h.vertex.faults.set({ failMethod: { method: 'UploadModel', code: status.INVALID_ARGUMENT, message: 'bad image' } });
+    const refused = await register('outage-refused', 181);
+    h.vertex.faults.clear();
+    const abandoned = await register('abandoned', 182);
+    await h.db.collection('versions').doc(abandoned.id).update({ vertex: { ...abandoned.vertex, state: 'pending', modelResourceName: null, versionId: null, nextRetryAt: new Date(Date.now() + 10 * 60_000).toISOString() } });
+
+    // Not due yet: the first retry waits a minute, the abandoned one its lease.
+    const now = await h.mirrorRetry().retryDue(50);
+    assert.equal(now.due, 0);
+    const later = { now: () => new Date(Date.now() + 11 * 60_000) };
+    const report = await h.mirrorRetry(later).retryDue(50);
+    assert.deepEqual(report, { due: 2, mirrored: 2, failed: 0, skipped: 0 });
+    assert.equal((await h.versionsOf('outage'))[0]?.vertex.state, 'mirrored');
+    assert.equal((await h.versionsOf('abandoned'))[0]?.vertex.state, 'mirrored');
+    assert.equal(vertexVersions('outage').length, 1);
+    assert.equal(vertexVersions('abandoned').length, 1, 'the earlier upload was found, not repeated');
+    assert.equal((await h.versionsOf('outage-refused'))[0]?.vertex.state, 'failed');
+    assert.equal(refused.vertex.nextRetryAt, null);
+    assert.deepEqual(await h.mirrorRetry(later).retryDue(50), { due: 0, mirrored: 0, failed: 0, skipped: 0 });
   });
 
   it('leaves a pending mirror to its holder until the lease runs out, then takes it over', async () => {

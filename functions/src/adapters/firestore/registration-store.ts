@@ -10,6 +10,7 @@ import { PushRecord } from '../../../../shared/schemas/push-record';
 import type { FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
 import { addToOutbox } from './outbox';
+import { mirrorsDueShape } from './registry-queries';
 import { timestampsToIso } from './timestamps';
 import { versionFromDoc, versionToDoc } from './version-codec';
 
@@ -151,7 +152,8 @@ export class FirestoreRegistrationStore implements RegistrationStore {
         if (vertex.state === 'mirrored') return { outcome: 'mirrored', version };
         const since = vertex.updatedAt ? now.getTime() - Date.parse(vertex.updatedAt) : Infinity;
         if (vertex.state === 'pending' && since < leaseMs) return { outcome: 'in_progress', version };
-        const claimed: ModelVersion['vertex'] = { ...vertex, state: 'pending', updatedAt: now.toISOString() };
+        // Should this attempt die, the minute job takes the mirror over once the lease is past.
+        const claimed: ModelVersion['vertex'] = { ...vertex, state: 'pending', updatedAt: now.toISOString(), nextRetryAt: new Date(now.getTime() + leaseMs).toISOString() };
         tx.update(ref, { vertex: claimed });
         return { outcome: 'claimed', version: { ...version, vertex: claimed } };
       }, { maxAttempts: this.options.maxTransactionAttempts });
@@ -161,6 +163,16 @@ export class FirestoreRegistrationStore implements RegistrationStore {
   recordMirror(versionId: string, vertex: ModelVersion['vertex']): Promise<void> {
     return this.guard(async ({ db }) => {
       await db.collection(COLLECTIONS.versions).doc(versionId).update({ vertex });
+    });
+  }
+
+  mirrorsDue(now: Date, limit: number): Promise<string[]> {
+    return this.guard(async ({ db }) => {
+      const shape = mirrorsDueShape();
+      // ISO strings of one format order as the instants they name.
+      const snapshot = await db.collection(shape.collection).where(shape.order!.field, '<=', now.toISOString())
+        .orderBy(shape.order!.field, 'asc').select().limit(limit).get();
+      return snapshot.docs.map((d) => d.id);
     });
   }
 

@@ -32,7 +32,12 @@ export function aliasHistoryShape(): QueryShape {
   return { collection: SUBCOLLECTIONS.aliasHistory, equalities: [], arrayContains: null, order: { field: 'at', direction: 'desc' } };
 }
 
+/** Versions whose Vertex AI mirror is due again (a range on one field: no composite index). */
+export function mirrorsDueShape(): QueryShape {
+  return { collection: COLLECTIONS.versions, equalities: [], arrayContains: null, order: { field: 'vertex.nextRetryAt', direction: 'asc' } };
+}
+
 /** Every shape deployment, aliases, lifecycle and the outbox run (for allQueryShapes). */
 export function registryWriteShapes(): QueryShape[] {
-  return [outboxDueShape(), deployedOnShape('e'), deploymentHistoryShape(), aliasHistoryShape()];
+  return [outboxDueShape(), deployedOnShape('e'), deploymentHistoryShape(), aliasHistoryShape(), mirrorsDueShape()];
 }
