@@ -17,6 +17,15 @@ interface FinalizedEvent {
   description: string;
 }
 
+export interface DeliveryStats {
+  /** Events published (one per finalized object with subscribers). */
+  events: number;
+  /** Deliveries repeated after a failure or timeout. */
+  redeliveries: number;
+  /** Deliveries abandoned: refused with a 4xx, or failed `maxAttempts` times. */
+  gaveUp: number;
+}
+
 type Failure = { retry: boolean; reason: string } | undefined;
 
 const EVENT_TYPE = 'google.cloud.storage.object.v1.finalized';
@@ -33,6 +42,7 @@ export class FinalizedEventDelivery {
   private readonly initialBackoffMs: number;
   private readonly timeoutMs: number;
   private pending = 0;
+  private readonly counts: DeliveryStats = { events: 0, redeliveries: 0, gaveUp: 0 };
   private idleWaiters: (() => void)[] = [];
   // Numeric like the Pub/Sub message ids Eventarc uses as ce-id.
   private lastId = Date.now() * 1000;
@@ -52,6 +62,7 @@ export class FinalizedEventDelivery {
     const urls = this.subscribers.get(object.bucket) ?? [];
     if (urls.length === 0 || this.stopping.signal.aborted) return;
     const id = String(++this.lastId);
+    this.counts.events++;
     const event: FinalizedEvent = {
       id,
       description: `${EVENT_TYPE} ${id} for gs://${object.bucket}/${object.name}#${object.generation}`,
@@ -78,6 +89,11 @@ export class FinalizedEventDelivery {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** What happened to the events so far: a fault test asserts that none was given up. */
+  stats(): DeliveryStats {
+    return { ...this.counts };
+  }
+
   /** Abandons pending deliveries (their retries are dropped). */
   stop(): Promise<void> {
     this.stopping.abort();
@@ -96,9 +112,11 @@ export class FinalizedEventDelivery {
       const failure = await this.attempt(url, event);
       if (!failure || this.stopping.signal.aborted) return;
       if (!failure.retry || attempt >= this.maxAttempts) {
+        this.counts.gaveUp++;
         this.log(`gcs twin: gave up delivering ${event.description} to ${url} after ${attempt} attempt(s): ${failure.reason}`);
         return;
       }
+      this.counts.redeliveries++;
       try {
         await sleep(this.initialBackoffMs * 2 ** (attempt - 1), undefined, { signal: this.stopping.signal });
       } catch {

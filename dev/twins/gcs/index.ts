@@ -2,11 +2,11 @@ import type { Server } from 'node:http';
 import type { StorageOptions } from '@google-cloud/storage';
 import { freePort } from '../../lib/free-port';
 import { FaultSwitch, type FaultSettings } from './faults';
-import { FinalizedEventDelivery, type DeliveryOptions } from './finalized-events';
+import { FinalizedEventDelivery, type DeliveryOptions, type DeliveryStats } from './finalized-events';
 import { createTwinServer } from './server';
 import { ObjectStore } from './store';
 
-export type { DeliveryOptions } from './finalized-events';
+export type { DeliveryOptions, DeliveryStats } from './finalized-events';
 export type { FaultSettings } from './faults';
 
 export interface GcsTwinOptions {
@@ -26,6 +26,8 @@ export interface GcsFaults {
   /** Replaces the current fault setting. */
   set(settings: FaultSettings): void;
   clear(): void;
+  /** The counted faults not fired yet. */
+  remaining(): Required<FaultSettings>;
 }
 
 export interface GcsTwin {
@@ -35,6 +37,8 @@ export interface GcsTwin {
   readonly faults: GcsFaults;
   /** Resolves once no CloudEvent delivery is in flight or waiting to be retried. */
   idle(): Promise<void>;
+  /** Counts of CloudEvents published, redelivered and given up. */
+  deliveries(): DeliveryStats;
   addSubscriber(bucket: string, url: string): void;
   stop(): Promise<void>;
 }
@@ -56,6 +60,7 @@ export async function startGcsTwin(opts: GcsTwinOptions): Promise<GcsTwin> {
     port,
     faults,
     idle: () => events.idle(),
+    deliveries: () => events.stats(),
     addSubscriber: (bucket, subscriberUrl) => events.addSubscriber(bucket, subscriberUrl),
     async stop() {
       await events.stop();

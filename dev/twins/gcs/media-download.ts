@@ -16,6 +16,7 @@ interface ByteRange {
 /** `?alt=media`: streams an object's bytes, honouring a single `Range` and GCS's hash headers. */
 export async function downloadMedia(ctx: TwinContext, { req, res, params, query }: TwinRequest): Promise<void> {
   if (ctx.faults.takeReadFault()) throw serviceUnavailable();
+  const broken = ctx.faults.takeBrokenRead();
   const { record, file } = await openLive(ctx, params.bucket ?? '', params.object ?? '', query);
   try {
     const size = Number(record.size);
@@ -39,7 +40,9 @@ export async function downloadMedia(ctx: TwinContext, { req, res, params, query 
       ...optional('content-encoding', transcode ? undefined : record.contentEncoding),
     };
     const body = file.createReadStream(range ? { start: range.start, end: range.end } : {});
-    if (transcode) {
+    if (broken) {
+      await sendHalfThenReset(res, range ? 206 : 200, headers, body, range ? range.end - range.start + 1 : size);
+    } else if (transcode) {
       res.writeHead(200, headers);
       await pipeline(body, createGunzip(), res);
     } else if (range) {
@@ -56,6 +59,19 @@ export async function downloadMedia(ctx: TwinContext, { req, res, params, query 
   } finally {
     await file.close().catch(() => undefined); // the read stream may have closed it already
   }
+}
+
+/** A connection lost mid-download: the promised length, half of the bytes, then a reset. */
+async function sendHalfThenReset(res: TwinRequest['res'], status: number, headers: OutgoingHttpHeaders, body: NodeJS.ReadableStream, length: number): Promise<void> {
+  res.writeHead(status, { ...headers, 'content-length': String(length) });
+  let left = Math.floor(length / 2);
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (left <= 0) break;
+    const part = chunk.subarray(0, left);
+    left -= part.length;
+    if (!res.write(part)) await new Promise((resolve) => res.once('drain', resolve));
+  }
+  res.destroy();
 }
 
 /** The live object and its open bytes; retried because an overwrite may replace the file between the two. */

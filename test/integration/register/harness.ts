@@ -82,11 +82,18 @@ export interface RegisterHarnessOptions {
   vertexOperationDelayMs?: number;
   /** `host:port` of a Pub/Sub emulator holding EVENTS_TOPIC; without one, events are only recorded in `published`. */
   pubsubHost?: string;
+  /** Another Firestore emulator than the shared one (a fault test restarts it); FIRESTORE_EMULATOR_HOST points at it until stop(). */
+  firestore?: { host: string; projectId: string };
 }
 
 export async function startRegisterHarness(options: RegisterHarnessOptions = {}): Promise<RegisterHarness> {
-  const emulator = await sharedFirestoreEmulator();
-  const db = await testFirestore();
+  const emulator = options.firestore ?? (await sharedFirestoreEmulator());
+  // Clients are created lazily, on first use: the variable must name this emulator from here on.
+  const previousHost = process.env.FIRESTORE_EMULATOR_HOST;
+  if (options.firestore) process.env.FIRESTORE_EMULATOR_HOST = options.firestore.host;
+  const db = options.firestore
+    ? new (await import('@google-cloud/firestore')).Firestore({ projectId: emulator.projectId, ignoreUndefinedProperties: true })
+    : await testFirestore();
   const dataDir = await mkdtemp(join(tmpdir(), 'register-gcs-'));
   const gcs = await startGcsTwin({
     dataDir, buckets: [PUSHES, REGISTRY],
@@ -171,6 +178,11 @@ export async function startRegisterHarness(options: RegisterHarnessOptions = {})
       await writes.close();
       await vertex.stop();
       await rm(dataDir, { recursive: true, force: true });
+      if (options.firestore) {
+        await db.terminate();
+        if (previousHost === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
+        else process.env.FIRESTORE_EMULATOR_HOST = previousHost;
+      }
     },
   };
 }

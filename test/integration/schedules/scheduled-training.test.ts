@@ -75,7 +75,7 @@ describe('scheduled training: scheduler twin → trigger → Vertex twin (toy tr
     await pipelineEnded(job!.name!);
   });
 
-  it('creates one run and one pipeline job when Cloud Scheduler delivers a firing twice at once', async () => {
+  it('[fault] creates one run and one pipeline job when Cloud Scheduler delivers a firing twice at once', async () => {
     const schedule = await create();
     h.scheduler.faults.set({ duplicateDeliveries: 2 });
     await fireUntil(FIRST_SLOT);
@@ -107,7 +107,7 @@ describe('scheduled training: scheduler twin → trigger → Vertex twin (toy tr
     assert.deepEqual(await h.runs(), []);
   });
 
-  it('retries a delivery that found Vertex unavailable, and the retry launches the run once', async () => {
+  it('[fault] retries a delivery that found Vertex unavailable, and the retry launches the run once', async () => {
     const schedule = await create();
     h.vertex.faults.set({ failMethod: { method: 'CreatePipelineJob', code: 14, message: 'Vertex is down', times: 1 } });
     await fireUntil(FIRST_SLOT);

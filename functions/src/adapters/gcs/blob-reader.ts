@@ -2,6 +2,7 @@ import type { BlobReader } from '../../../../shared/artifact-ports';
 import { NotFoundError } from '../../../../shared/errors';
 import { UpstreamFailedError, UpstreamUnavailableError, type ObjectLocation } from '../../../../shared/register-ports';
 import type { StorageProvider } from './object-store';
+import { DEFAULT_STALL_MS, StalledReadError, unlessStalled } from './stalled-reads';
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'CONTENT_DOWNLOAD_MISMATCH']);
 
@@ -12,13 +13,13 @@ const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE
  * in JavaScript at about a quarter of the download's speed.
  */
 export class GcsBlobReader implements BlobReader {
-  constructor(private readonly storage: StorageProvider) {}
+  constructor(private readonly storage: StorageProvider, private readonly stallMs = DEFAULT_STALL_MS) {}
 
   async *read(location: ObjectLocation): AsyncIterable<Uint8Array> {
     const storage = await this.storage();
     const stream = storage.bucket(location.bucket).file(location.name).createReadStream({ validation: false });
     try {
-      for await (const chunk of stream) yield chunk as Uint8Array;
+      yield* unlessStalled(stream, this.stallMs, `gs://${location.bucket}/${location.name}`);
     } catch (error) {
       throw translate(error, location);
     } finally {
@@ -28,6 +29,7 @@ export class GcsBlobReader implements BlobReader {
 }
 
 function translate(error: unknown, location: ObjectLocation): unknown {
+  if (error instanceof StalledReadError) return new UpstreamUnavailableError('Cloud Storage', error.message);
   const e = error as { code?: unknown; message?: unknown } | null;
   const message = String(e?.message ?? error);
   if (e?.code === 404) return new NotFoundError('Object', `gs://${location.bucket}/${location.name}`);

@@ -4,6 +4,8 @@ import {
   type Listing, type ListedObject, type ObjectLocation, type ObjectStore, type ObjectVersion,
 } from '../../../../shared/register-ports';
 
+import { DEFAULT_STALL_MS, StalledReadError, unlessStalled } from './stalled-reads';
+
 // Typed from the dynamic import, which resolves the module's ESM build (its own copy of the types).
 type Storage = import('@google-cloud/storage', { with: { 'resolution-mode': 'import' } }).Storage;
 type File = ReturnType<ReturnType<Storage['bucket']>['file']>;
@@ -31,7 +33,7 @@ const PRECONDITION_FAILED = 412;
 
 /** Cloud Storage through @google-cloud/storage; errors become the ports' errors. */
 export class GcsObjectStore implements ObjectStore {
-  constructor(private readonly storage: StorageProvider) {}
+  constructor(private readonly storage: StorageProvider, private readonly stallMs = DEFAULT_STALL_MS) {}
 
   async list(bucket: string, prefix: string, maxObjects: number): Promise<Listing> {
     const objects: ListedObject[] = [];
@@ -54,7 +56,7 @@ export class GcsObjectStore implements ObjectStore {
     // SHA-256's speed. The bytes read name the blob, so a transit check must stay.
     const stream = storage.bucket(object.bucket).file(object.name, { generation: object.generation }).createReadStream({ validation: 'md5' });
     try {
-      for await (const chunk of stream) yield chunk as Uint8Array;
+      yield* unlessStalled(stream, this.stallMs, `gs://${object.bucket}/${object.name}`);
     } catch (error) {
       if (statusOf(error) === NOT_FOUND) throw new ObjectGoneError(object);
       throw translate(error);
@@ -69,7 +71,7 @@ export class GcsObjectStore implements ObjectStore {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
-      for await (const chunk of stream) {
+      for await (const chunk of unlessStalled(stream, this.stallMs, `gs://${location.bucket}/${location.name}`)) {
         size += (chunk as Buffer).length;
         // Stop reading at once: a huge object must not be buffered to find out it is huge.
         if (size > maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `gs://${location.bucket}/${location.name} exceeds ${maxBytes} bytes`);
@@ -153,6 +155,7 @@ const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE
 /** HTTP 408/429/5xx and network failures are worth retrying; other statuses are answers. Bugs pass through. */
 function translate(error: unknown): unknown {
   if (error instanceof DomainError) return error;
+  if (error instanceof StalledReadError) return new UpstreamUnavailableError('Cloud Storage', error.message);
   const message = (error as Error | null)?.message ?? String(error);
   const status = statusOf(error);
   if (status !== null) {

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { grpc } from 'google-gax';
+import { seedRegistry } from '../../../dev/demo/seed';
+import { buildOutboxDrainer } from '../../../functions/src/functions/outbox-drainer';
+import { parseRegistryWritesConfig } from '../../../functions/src/registry-config';
+import { manifestObjectName, type ManifestEntry } from '../../../shared/domain/manifest';
+import type { EventPublisher } from '../../../shared/registry-ports';
+import type { ModelVersion } from '../../../shared/schemas/model-version';
+import { makeRun } from '../../support/fixtures';
+import { sharedFirestoreEmulator } from '../../support/firestore';
+import { startRestartableFirestore, type RestartableFirestore } from '../../support/restartable-firestore';
+import { REGISTRY, savedModel, startRegisterHarness, type RegisterHarness } from '../register/harness';
+
+/**
+ * Fault tests (issue 8): each breaks one dependency of registration on the wire while pushes are in
+ * flight, then checks that nothing was lost or half-written. Test names carry "[fault]": the bench
+ * runs exactly these and reports how many survived.
+ */
+
+const STAMP = '20261122';
+const prefixOf = (run: number) => `tr-${run}-${STAMP}/pushed_model/1`;
+const numbers = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+const seedRuns = (h: RegisterHarness, familyId: string, from: number, count: number) =>
+  seedRegistry(h.db, {
+    runs: Array.from({ length: count }, (_, i) => makeRun({ id: String(from + i), runNumber: from + i, familyId, runId: `tr-${from + i}-${STAMP}`, name: `${familyId}-run-${from + i}` })),
+  });
+
+/** Distinct files per push (no dedup across pushes), three of them hashed per version. */
+function modelFiles(seed: string): Record<string, Buffer> {
+  const files = savedModel(seed);
+  delete files['assets/vocab.txt'];
+  // A shard big enough that a read broken halfway is a real partial read.
+  files['variables/variables.data-00000-of-00001'] = `${seed}:`.repeat(40_000);
+  return Object.fromEntries(Object.entries(files).map(([path, text]) => [path, Buffer.from(text)]));
+}
+
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * What must hold after any fault: every push is exactly one version, numbered 1..n without a gap,
+ * whose manifest lists exactly the pushed files with their SHA-256, each stored whole under its
+ * hash; no event was given up.
+ */
+async function assertNothingLostOrHalfWritten(h: RegisterHarness, familyId: string, pushes: Map<string, Record<string, Buffer>>): Promise<ModelVersion[]> {
+  const versions = await h.versionsOf(familyId);
+  assert.deepEqual(versions.map((v) => v.version), numbers(pushes.size), 'one version per push, numbered without a gap');
+  assert.deepEqual(new Set(versions.map((v) => v.artifacts.modelUri)), new Set([...pushes.keys()].map((p) => `gs://pushes/${p}`)));
+  assert.equal(h.gcs.deliveries().gaveUp, 0, 'no finalize event was given up');
+  const registry = h.storage.bucket(REGISTRY);
+  for (const version of versions) {
+    const files = pushes.get(version.artifacts.modelUri.replace('gs://pushes/', ''))!;
+    const [manifestBytes] = await registry.file(manifestObjectName(version.artifacts.manifestDigest!)).download();
+    assert.equal(`sha256:${sha256(manifestBytes)}`, version.artifacts.manifestDigest);
+    const manifest = JSON.parse(manifestBytes.toString()) as ManifestEntry[];
+    assert.deepEqual(Object.fromEntries(manifest.map((e) => [e.path, e.sha256])), Object.fromEntries(Object.entries(files).map(([path, bytes]) => [path, sha256(bytes)])));
+    for (const entry of manifest) {
+      const [blob] = await registry.file(`blobs/sha256/${entry.sha256}`).download();
+      assert.equal(sha256(blob), entry.sha256, `blob ${entry.sha256} holds exactly the bytes of ${entry.path}`);
+    }
+  }
+  return versions;
+}
+
+/** Vertex AI versions of a family's model, and the registry aliases they carry. */
+function vertexVersionsOf(h: RegisterHarness, familyId: string) {
+  const model = h.vertex.models().find((m) => m.name.endsWith(`/models/${familyId}`));
+  return (model?.versions ?? []).map((v) => ({ versionId: v.versionId, aliases: (v.versionAliases ?? []).filter((a) => /^v\d+$/.test(a)) }));
+}
+
+async function pushAll(h: RegisterHarness, familyId: string, from: number, count: number): Promise<Map<string, Record<string, Buffer>>> {
+  await seedRuns(h, familyId, from, count);
+  const pushes = new Map(Array.from({ length: count }, (_, i) => [prefixOf(from + i), modelFiles(`${familyId}-${i}`)] as const));
+  await Promise.all([...pushes].map(([prefix, files]) => h.push(prefix, files)));
+  return pushes;
+}
+
+describe('registration under faults', () => {
+  describe('Firestore stopped and restarted in the middle of a burst', () => {
+    let firestore: RestartableFirestore;
+    let h: RegisterHarness;
+
+    before(async function () {
+      this.timeout(120_000);
+      firestore = await startRestartableFirestore();
+      h = await startRegisterHarness({ firestore });
+    });
+
+    after(async function () {
+      this.timeout(60_000);
+      await h?.stop();
+      await firestore?.stop();
+    });
+
+    it('[fault] registers every push of the burst exactly once after Firestore comes back', async function () {
+      this.timeout(240_000);
+      const pushing = pushAll(h, 'outage-burst', 100, 24);
+      // Restart once registrations are under way: some done, others holding claims or mid-transaction.
+      const deadline = Date.now() + 60_000;
+      while ((await h.versionsOf('outage-burst')).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const before = (await h.versionsOf('outage-burst')).length;
+      assert.ok(before >= 3 && before < 24, `restarted with ${before} of 24 registered`);
+      const { downMs } = await firestore.restart();
+      const pushes = await pushing;
+      await h.settle();
+
+      const versions = await assertNothingLostOrHalfWritten(h, 'outage-burst', pushes);
+      assert.ok(downMs > 500, `Firestore was down for ${downMs} ms`);
+      // A mirror whose outcome could not be recorded is finished by the minute job, never uploaded twice.
+      const later = { now: () => new Date(Date.now() + 11 * 60_000) };
+      await h.mirrorRetry(later).retryDue(50);
+      const mirrored = await h.versionsOf('outage-burst');
+      assert.deepEqual(mirrored.map((v) => v.vertex.state), versions.map(() => 'mirrored'));
+      assert.deepEqual(vertexVersionsOf(h, 'outage-burst').flatMap((v) => v.aliases).sort(), numbers(24).map((n) => `v${n}`).sort(), 'one Vertex AI version per registry version');
+    });
+  });
+
+  describe('Vertex AI and Cloud Storage failing', () => {
+    let h: RegisterHarness;
+
+    before(async () => {
+      await (await sharedFirestoreEmulator()).reset();
+      h = await startRegisterHarness({ vertexOperationDelayMs: 20 });
+    });
+
+    after(async () => {
+      await h?.stop();
+    });
+
+    afterEach(async () => {
+      await h.settle();
+      h.vertex.faults.clear();
+      h.gcs.faults.clear();
+    });
+
+    it('[fault] keeps versions registered while Vertex AI answers UNAVAILABLE, and the minute job mirrors each once when it is back', async function () {
+      this.timeout(120_000);
+      h.vertex.faults.set({ failMethod: { method: 'UploadModel', code: grpc.status.UNAVAILABLE, message: 'Vertex AI is down' } });
+      const pushes = await pushAll(h, 'vertex-outage', 300, 8);
+      await h.settle();
+      const during = await assertNothingLostOrHalfWritten(h, 'vertex-outage', pushes);
+      assert.deepEqual(during.map((v) => v.vertex.state), during.map(() => 'failed'));
+      assert.ok(during.every((v) => v.vertex.nextRetryAt !== null), 'each failure has its automatic retry planned');
+      assert.deepEqual(vertexVersionsOf(h, 'vertex-outage'), []);
+
+      const published: unknown[] = [];
+      const recording: EventPublisher = { async publish(event) { published.push(event); return String(published.length); } };
+      const minuteJob = buildOutboxDrainer(parseRegistryWritesConfig({
+        GOOGLE_CLOUD_PROJECT: h.config.projectId, VERTEX_LOCATION: 'us-central1', VERTEX_API_ENDPOINT: '127.0.0.1',
+        VERTEX_API_PORT: String(h.vertex.port), LOG_LEVEL: 'CRITICAL',
+      }), { wrapPublisher: () => recording, clock: { now: () => new Date(Date.now() + 2 * 60_000) }, mirrorTuning: { pollRetries: 3, pollRetryDelayMs: 20 }, mirrorRetryDelayMs: 10 });
+      try {
+        // Still down: the job tries, fails, and plans the next retry later.
+        const stillDown = await minuteJob.run();
+        assert.deepEqual(stillDown.mirrors, { due: 8, mirrored: 0, failed: 8, skipped: 0 });
+        h.vertex.faults.clear();
+        const early = await minuteJob.run();
+        assert.equal((early.mirrors as { due: number }).due, 0, 'backed off: not due again two minutes on');
+
+        const recovered = buildOutboxDrainer(parseRegistryWritesConfig({
+          GOOGLE_CLOUD_PROJECT: h.config.projectId, VERTEX_LOCATION: 'us-central1', VERTEX_API_ENDPOINT: '127.0.0.1',
+          VERTEX_API_PORT: String(h.vertex.port), LOG_LEVEL: 'CRITICAL',
+        }), { wrapPublisher: () => recording, clock: { now: () => new Date(Date.now() + 60 * 60_000) }, mirrorTuning: { pollRetries: 3, pollRetryDelayMs: 20 } });
+        try {
+          assert.deepEqual((await recovered.run()).mirrors, { due: 8, mirrored: 8, failed: 0, skipped: 0 });
+        } finally {
+          await recovered.close();
+        }
+      } finally {
+        await minuteJob.close();
+      }
+      const after = await h.versionsOf('vertex-outage');
+      assert.deepEqual(after.map((v) => v.vertex.state), after.map(() => 'mirrored'));
+      assert.deepEqual(after.map((v) => v.artifacts.manifestDigest), during.map((v) => v.artifacts.manifestDigest), 'versions intact');
+      assert.deepEqual(vertexVersionsOf(h, 'vertex-outage').flatMap((v) => v.aliases).sort(), numbers(8).map((n) => `v${n}`).sort());
+      // `latest` followed the mirrors: in the registry and in Vertex AI.
+      assert.equal((await h.alias('vertex-outage', 'latest'))?.versionId, 'vertex-outage-v8');
+    });
+
+    it('[fault] stores nothing partial when Cloud Storage answers 503 or breaks off reads during hashing', async function () {
+      this.timeout(120_000);
+      h.gcs.faults.set({ failReads: 3, breakReads: 4 });
+      const pushes = await pushAll(h, 'flaky-reads', 400, 8);
+      await h.settle();
+      assert.deepEqual(h.gcs.faults.remaining(), { failReads: 0, breakReads: 0, failWrites: 0, latencyMs: 0 }, 'every injected fault fired');
+      await assertNothingLostOrHalfWritten(h, 'flaky-reads', pushes);
+      const pushRecords = await Promise.all([...pushes.keys()].map((p) => h.pushRecord(p.replace('/pushed_model/', ':'))));
+      assert.deepEqual(pushRecords.map((r) => r?.state), pushRecords.map(() => 'registered'));
+    });
+  });
+});
