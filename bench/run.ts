@@ -12,6 +12,7 @@ import { signDevToken } from '../functions/src/http/token-verifiers';
 import { benchColdStart } from './cold-start';
 import { apiLatencies, readsPerPage, seedSynthetic } from './read-costs';
 import { benchCalendar } from './calendar';
+import { benchFaults } from './faults';
 import { benchLoad } from './load';
 import { loadSection, reliabilitySection } from './reliability';
 import { benchHashing, benchRegistrationLatency, benchZipRss } from './artifacts';
@@ -59,6 +60,8 @@ async function main() {
   }
   console.log('load and bad inputs on the whole local stack…');
   results.load = await benchLoad();
+  console.log('fault tests…');
+  results.faults = benchFaults();
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'report.json'), JSON.stringify(results, null, 2) + '\n');

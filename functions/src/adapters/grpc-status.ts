@@ -9,7 +9,7 @@ export const GRPC = {
 } as const;
 
 /** DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE: worth retrying later. */
-const TRANSIENT = new Set([4, 8, 10, 13, 14]);
+export const TRANSIENT_GRPC_CODES: ReadonlySet<number> = new Set([4, 8, 10, 13, 14]);
 
 export function grpcCode(error: unknown): number | null {
   const code = (error as { code?: unknown } | null)?.code;
@@ -20,7 +20,7 @@ export function grpcCode(error: unknown): number | null {
 export function upstreamError(service: string, error: unknown): DomainError {
   const code = grpcCode(error);
   const message = (error as { details?: string; message?: string } | null)?.details || (error as Error)?.message || String(error);
-  return code !== null && TRANSIENT.has(code)
+  return code !== null && TRANSIENT_GRPC_CODES.has(code)
     ? new UpstreamUnavailableError(service, message)
     : new UpstreamFailedError(service, message, code);
 }

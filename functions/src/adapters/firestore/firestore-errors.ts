@@ -1,9 +1,10 @@
 import { DomainError } from '../../../../shared/errors';
 import { UpstreamFailedError, UpstreamUnavailableError } from '../../../../shared/register-ports';
+import { TRANSIENT_GRPC_CODES } from '../grpc-status';
 
-// gRPC codes Firestore answers that are worth retrying: a transaction lost a race too often, or
-// the service is briefly unavailable.
-const TRANSIENT_CODES = new Set([4, 8, 10, 13, 14]);
+const INVALID_ARGUMENT = 3;
+/** A transaction the backend forgot (expired, or lost in a restart): running it again can succeed. */
+const LOST_TRANSACTION = /transaction (has expired|is invalid|is no longer valid)|transaction is invalid or closed/i;
 
 /** Firestore client errors as domain errors (503 when a retry may succeed); domain errors pass through. */
 export function translateFirestoreError(error: unknown): unknown {
@@ -11,7 +12,8 @@ export function translateFirestoreError(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'number') return error;
   const message = (error as Error).message;
-  return TRANSIENT_CODES.has(code) ? new UpstreamUnavailableError('Firestore', message) : new UpstreamFailedError('Firestore', message, code);
+  const transient = TRANSIENT_GRPC_CODES.has(code) || (code === INVALID_ARGUMENT && LOST_TRANSACTION.test(message));
+  return transient ? new UpstreamUnavailableError('Firestore', message) : new UpstreamFailedError('Firestore', message, code);
 }
 
 export async function guarded<T>(fn: () => Promise<T>): Promise<T> {

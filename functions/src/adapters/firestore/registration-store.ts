@@ -1,14 +1,11 @@
-import { DomainError } from '../../../../shared/errors';
 import type { RegistryEvent } from '../../../../shared/domain/registry-events';
-import {
-  UpstreamFailedError, UpstreamUnavailableError,
-  type MirrorClaim, type PushClaim, type RegistrationRequest, type RegistrationResult, type RegistrationStore,
-} from '../../../../shared/register-ports';
+import type { MirrorClaim, PushClaim, RegistrationRequest, RegistrationResult, RegistrationStore } from '../../../../shared/register-ports';
 import { Family } from '../../../../shared/schemas/family';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import { PushRecord } from '../../../../shared/schemas/push-record';
 import type { FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
+import { translateFirestoreError } from './firestore-errors';
 import { addToOutbox } from './outbox';
 import { mirrorsDueShape } from './registry-queries';
 import { timestampsToIso } from './timestamps';
@@ -181,7 +178,7 @@ export class FirestoreRegistrationStore implements RegistrationStore {
     try {
       return await fn(handle);
     } catch (error) {
-      throw translate(error);
+      throw translateFirestoreError(error);
     }
   }
 }
@@ -208,14 +205,3 @@ function codeOf(error: unknown): unknown {
   return (error as { code?: unknown } | null)?.code;
 }
 
-// gRPC codes Firestore answers that are worth retrying: the transaction lost a race too often,
-// or the service is briefly unavailable.
-const TRANSIENT_CODES = new Set([4, 8, 10, 13, 14]);
-
-function translate(error: unknown): unknown {
-  if (error instanceof DomainError) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'number') return error;
-  const message = (error as Error).message;
-  return TRANSIENT_CODES.has(code) ? new UpstreamUnavailableError('Firestore', message) : new UpstreamFailedError('Firestore', message, code);
-}

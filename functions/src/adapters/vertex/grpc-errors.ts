@@ -2,14 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../../../../shared/errors';
 import { UpstreamFailedError, UpstreamUnavailableError } from '../../../../shared/register-ports';
 
-export const GRPC = { NOT_FOUND: 5, ALREADY_EXISTS: 6 } as const;
-// DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE: a later call may succeed.
-const TRANSIENT_CODES = new Set([4, 8, 10, 13, 14]);
+import { GRPC, TRANSIENT_GRPC_CODES, grpcCode } from '../grpc-status';
 
-export function grpcCode(error: unknown): number | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : null;
-}
+export { GRPC, grpcCode };
 
 /** Vertex AI errors as domain errors: 503 when a retry may succeed, 502 when Vertex refused. */
 export function translateVertexError(error: unknown): unknown {
@@ -18,7 +13,7 @@ export function translateVertexError(error: unknown): unknown {
   if (code === null) return error;
   const { details, message } = error as { details?: unknown; message?: unknown };
   const text = typeof details === 'string' && details ? details : String(message ?? error);
-  if (TRANSIENT_CODES.has(code)) return new UpstreamUnavailableError('Vertex AI', text);
+  if (TRANSIENT_GRPC_CODES.has(code)) return new UpstreamUnavailableError('Vertex AI', text);
   return new UpstreamFailedError('Vertex AI', text, code);
 }
 
@@ -52,7 +47,7 @@ export async function completion<R>(first: PollableOperation<R>, recheck: (name:
         const [response] = await operation.promise();
         return response;
       } catch (error) {
-        if (!TRANSIENT_CODES.has(grpcCode(error) ?? -1) || retry >= tuning.pollRetries || !first.name) throw error;
+        if (!TRANSIENT_GRPC_CODES.has(grpcCode(error) ?? -1) || retry >= tuning.pollRetries || !first.name) throw error;
         operation = null;
         await sleep(tuning.pollRetryDelayMs * 2 ** retry);
       }

@@ -1,11 +1,9 @@
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { protos, v1 } from '@google-cloud/aiplatform';
-import { DomainError } from '../../../../shared/errors';
-import {
-  UpstreamFailedError, UpstreamUnavailableError,
-  type MirrorRequest, type MirrorResult, type ModelMirror,
-} from '../../../../shared/register-ports';
+import { UpstreamFailedError, type MirrorRequest, type MirrorResult, type ModelMirror } from '../../../../shared/register-ports';
+import { TRANSIENT_GRPC_CODES } from '../grpc-status';
+import { GRPC, grpcCode, translateVertexError } from './grpc-errors';
 
 type ModelServiceClient = InstanceType<typeof v1.ModelServiceClient>;
 type UploadResponse = protos.google.cloud.aiplatform.v1.IUploadModelResponse;
@@ -43,9 +41,7 @@ export function lazyModelService(options: VertexOptions): ModelServiceProvider {
     }));
 }
 
-const NOT_FOUND = 5;
-const ALREADY_EXISTS = 6;
-const TRANSIENT_CODES = new Set([4, 8, 10, 13, 14]); // DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE
+const { NOT_FOUND, ALREADY_EXISTS } = GRPC;
 
 export interface MirrorTuning {
   /** Re-reads of an upload operation after a failed poll (gax does not retry polls). */
@@ -86,14 +82,14 @@ export class VertexModelMirror implements ModelMirror {
         try {
           return await this.upload(client, request, modelName, alias, asVersionOfExisting);
         } catch (error) {
-          const code = codeOf(error);
+          const code = grpcCode(error);
           const wrongGuess = asVersionOfExisting ? code === NOT_FOUND : code === ALREADY_EXISTS;
           if (!wrongGuess || switches >= 2) throw error;
           asVersionOfExisting = !asVersionOfExisting;
         }
       }
     } catch (error) {
-      throw translate(error);
+      throw translateVertexError(error);
     }
   }
 
@@ -128,7 +124,7 @@ export class VertexModelMirror implements ModelMirror {
         const [response] = await operation.promise();
         return response;
       } catch (error) {
-        if (!TRANSIENT_CODES.has(codeOf(error) ?? -1) || retry >= this.tuning.pollRetries || !first.name) throw error;
+        if (!TRANSIENT_GRPC_CODES.has(grpcCode(error) ?? -1) || retry >= this.tuning.pollRetries || !first.name) throw error;
         operation = null;
         await sleep(this.tuning.pollRetryDelayMs * 2 ** retry);
       }
@@ -141,7 +137,7 @@ async function findVersion(client: ModelServiceClient, name: string): Promise<Mi
     const [model] = await client.getModel({ name });
     return model.name && model.versionId ? { modelResourceName: model.name, versionId: model.versionId } : null;
   } catch (error) {
-    if (codeOf(error) === NOT_FOUND) return null;
+    if (grpcCode(error) === NOT_FOUND) return null;
     throw error;
   }
 }
@@ -152,17 +148,3 @@ export function vertexModelId(familyId: string): string {
   return (/^[a-z_]/.test(id) ? id : `f_${id}`).slice(0, 63);
 }
 
-function codeOf(error: unknown): number | null {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : null;
-}
-
-function translate(error: unknown): unknown {
-  if (error instanceof DomainError) return error;
-  const code = codeOf(error);
-  const message = (error as { details?: unknown; message?: unknown } | null);
-  const text = typeof message?.details === 'string' && message.details ? message.details : String(message?.message ?? error);
-  if (code === null) return error;
-  if (TRANSIENT_CODES.has(code)) return new UpstreamUnavailableError('Vertex AI', text);
-  return new UpstreamFailedError('Vertex AI', text, code);
-}
