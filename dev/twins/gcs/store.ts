@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContentDigest } from './content-hashes';
 import { GcsError, invalid, noSuchBucket, noSuchObject } from './errors';
@@ -121,11 +121,16 @@ export class ObjectStore {
     return join(this.dataDir, 'uploads', randomUUID());
   }
 
-  /** Copies an object's bytes to a temp path (a reflink where the file system can). */
+  /** An object's bytes at a temp path: shared with the source (a hard link), or copied where links fail. */
   async copyToTemp(record: ObjectRecord): Promise<string> {
     const temp = this.tempPath();
     try {
-      await copyFile(this.dataPath(record), temp, constants.COPYFILE_FICLONE);
+      // A generation's bytes never change once committed: like GCS's metadata-only rewrites within
+      // a location, a copy shares them (a hard link) instead of writing them again.
+      await link(this.dataPath(record), temp).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') throw err;
+        await copyFile(this.dataPath(record), temp, constants.COPYFILE_FICLONE);
+      });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw noSuchObject(record.bucket, record.name);
       throw err;
