@@ -30,6 +30,8 @@ module "api" {
     REGISTRY_BUCKET = google_storage_bucket.registry.name
     # Promotion reads pushed directories; ZIP downloads read blobs.
     PUSHES_BUCKET = google_storage_bucket.pushes.name
+    # A small V8 heap keeps a streamed ZIP download's memory flat (API_NODE_OPTIONS explains).
+    NODE_OPTIONS = "--max-semi-space-size=2 --max-old-space-size=192"
   }
 }
 

@@ -4,7 +4,8 @@ resource "google_cloudfunctions2_function" "this" {
   description = var.description
 
   build_config {
-    runtime     = "nodejs20"
+    # Node.js 20 was decommissioned on 2026-10-30; 22 is supported until 2027-10-31.
+    runtime     = "nodejs22"
     entry_point = var.entry_point
     source {
       storage_source {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import * as entry from '../../../functions/src/index';
-import { REQUIRED_ENV_BY_ENTRY_POINT } from '../../../functions/src/deployed-functions';
+import { API_NODE_OPTIONS, REQUIRED_ENV_BY_ENTRY_POINT } from '../../../functions/src/deployed-functions';
 
 const TF_DIR = join(__dirname, '../../../terraform');
 
@@ -69,6 +69,12 @@ describe('terraform/', () => {
       const missing = required.filter((v: string) => !(v in m.environment));
       assert.deepEqual(missing, [], `${m.entry_point} env`);
     }
+  });
+
+  it('runs the API with the Node flags the bench measures its ZIP downloads with, on a supported runtime', () => {
+    assert.equal(modules().find((m) => m.entry_point === 'api')!.environment.NODE_OPTIONS, API_NODE_OPTIONS);
+    const runtime = parsed.get('modules/function/main.tf')!.resource.google_cloudfunctions2_function.this[0].build_config[0].runtime;
+    assert.equal(runtime, 'nodejs22', 'Node.js 20 was decommissioned on Cloud Run functions on 2026-10-30');
   });
 
   it('creates every composite index of firestore.indexes.json and releases firestore.rules', () => {
