@@ -32,8 +32,9 @@ export interface BadRequest {
   /** A status and code the answer must have, when the case determines them. */
   expect?: { status: number; code: ErrorCode };
   /**
-   * Answered by the functions framework (Express, body-parser) or Node's HTTP parser before the
-   * API's handler runs: such answers are 4xx but not JSON. Known limitation, counted on its own.
+   * Refused by the functions framework (Express, body-parser) or Node's HTTP parser before the
+   * API's handler runs, with this status. The framework's refusals are answered as the API's JSON
+   * errors (http/framework-errors.ts); Node's parser answers with an empty body, counted on its own.
    */
   framework?: { status: number; reason: string };
 }
@@ -464,6 +465,7 @@ export function judge(outcome: Omit<CaseOutcome, 'problems'>): string[] {
     return problems;
   }
   if (status < 400) return problems;
+  if (request.framework && status !== request.framework.status) problems.push(`answered ${status}, expected ${request.framework.status} (${request.framework.reason})`);
   if (typeof code !== 'string') return [...problems, 'the JSON body has no error.code'];
   const mapped = statusOf(code as ErrorCode) as number | undefined;
   if (mapped === undefined) problems.push(`error.code '${code}' is not a stable code`);

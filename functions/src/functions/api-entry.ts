@@ -27,6 +27,8 @@ export async function api(req: Request, res: Response): Promise<void> {
 }
 
 if (process.env.FUNCTION_TARGET === 'api') {
+  // Before the first request: the framework refuses malformed bodies before `api` is called (light module).
+  (require('../http/framework-errors') as typeof import('../http/framework-errors')).answerFrameworkErrorsAsJson();
   // Shortly after the framework starts listening (it does so right after loading this module).
   setTimeout(() => {
     loadHandler().catch((error: unknown) => {

@@ -4,6 +4,7 @@ import { DomainError } from '../../../shared/errors';
 import type { Logger } from '../log';
 import { requireRole, type Authenticator } from './auth';
 import { toErrorReply } from './error-status';
+import { answerFrameworkErrorsAsJson } from './framework-errors';
 import { checkRequestBody } from './request-body';
 import type { HttpMethod, Route } from './route';
 
@@ -23,6 +24,8 @@ export type HttpHandler = (req: Request, res: Response) => Promise<void>;
  * handler; every failure leaves here as JSON with a stable code.
  */
 export function createApiHandler({ routes, authenticator, corsOrigins, log }: ApiHandlerDeps): HttpHandler {
+  // What the framework refuses before this handler runs (malformed JSON, bad paths) gets the same JSON errors.
+  answerFrameworkErrorsAsJson();
   const router = FindMyWay<FindMyWay.HTTPVersion.V1>({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 300 });
   for (const route of routes) router.on(route.method, route.path, () => undefined, { route });
   const allowedOrigins = new Set(corsOrigins);

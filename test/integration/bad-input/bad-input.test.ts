@@ -108,12 +108,17 @@ describe('malformed requests against the local stack (generated bad-input corpus
     assert.deepEqual([...new Set(methods.map((o) => o.status))], [405]);
   });
 
-  it('answers invalid JSON 400 from the functions framework, before the API handler (known limitation: HTML, no error code)', () => {
-    const invalid = run.outcomes.filter((o) => o.request.category === 'invalid-json');
-    assert.ok(invalid.length >= 20);
-    assert.deepEqual([...new Set(invalid.map((o) => o.status))], [400]);
-    // When the API answers these as JSON one day, this count drops and the limitation is gone.
-    assert.equal(invalid.filter((o) => o.json === undefined).length, invalid.length, 'invalid JSON is now answered as JSON: update the report');
+  it('answers what the functions framework refuses before the API handler (invalid JSON, undecodable bodies, malformed paths) with JSON errors too', () => {
+    const refused = run.outcomes.filter((o) => o.request.framework && o.request.framework.status !== 431);
+    assert.ok(refused.length >= 60, `only ${refused.length} requests the framework refuses`);
+    const notJson = refused.filter((o) => o.json === undefined);
+    assert.equal(notJson.length, 0, describeFailures(notJson));
+    const codes = new Set(refused.map((o) => (o.json as { error: { code: string } }).error.code));
+    assert.deepEqual([...codes].sort(), ['UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_FAILED']);
+    const paths = new Set(refused.flatMap((o) => ((o.json as { error: { fields?: { path: string }[] } }).error.fields ?? []).map((f) => f.path)));
+    assert.deepEqual([...paths].sort(), ['body', 'path']);
+    // Only Node's HTTP parser answers before Express (a request line over 16 KiB): 431, empty body.
+    assert.deepEqual(Object.keys(run.summary.frameworkAnswers), ['request line over 16 KiB (Node HTTP parser)']);
   });
 
   it('leaves every Firestore document, subcollection and the Vertex twin unchanged', () => {

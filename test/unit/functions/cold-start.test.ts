@@ -18,4 +18,28 @@ describe('functions entry point', () => {
     });
     assert.deepEqual(JSON.parse(out.trim().split('\n').pop()!), []);
   });
+
+  it('answers a malformed JSON body as the API does (JSON, stable code) from the first request, before the API has loaded', () => {
+    const script = `
+      require(${JSON.stringify(join(__dirname, '../../../functions/src/index.ts'))});
+      const { getTestServer } = require('@google-cloud/functions-framework/testing');
+      const server = getTestServer('api').listen(0, '127.0.0.1', async () => {
+        const res = await fetch('http://127.0.0.1:' + server.address().port + '/api/families', {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":',
+        });
+        console.log(JSON.stringify({ status: res.status, type: res.headers.get('content-type'), body: await res.json() }));
+        process.exit(0);
+      });
+    `;
+    const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+      cwd: join(__dirname, '../../..'),
+      env: { ...process.env, FUNCTION_TARGET: 'api', GOOGLE_CLOUD_PROJECT: 'demo-registry', AUTH_MODE: 'dev', DEV_AUTH_SECRET: 'cold-start-secret-0123456789-0123456789', LOG_LEVEL: 'CRITICAL' },
+      encoding: 'utf8',
+    });
+    const answer = JSON.parse(out.trim().split('\n').pop()!);
+    assert.equal(answer.status, 400);
+    assert.match(answer.type, /^application\/json/);
+    assert.equal(answer.body.error.code, 'VALIDATION_FAILED');
+    assert.equal(answer.body.error.fields[0].path, 'body');
+  });
 });
