@@ -144,32 +144,27 @@ describe('registration under faults', () => {
       assert.ok(during.every((v) => v.vertex.nextRetryAt !== null), 'each failure has its automatic retry planned');
       assert.deepEqual(vertexVersionsOf(h, 'vertex-outage'), []);
 
-      const published: unknown[] = [];
-      const recording: EventPublisher = { async publish(event) { published.push(event); return String(published.length); } };
-      const minuteJob = buildOutboxDrainer(parseRegistryWritesConfig({
-        GOOGLE_CLOUD_PROJECT: h.config.projectId, VERTEX_LOCATION: 'us-central1', VERTEX_API_ENDPOINT: '127.0.0.1',
-        VERTEX_API_PORT: String(h.vertex.port), LOG_LEVEL: 'CRITICAL',
-      }), { wrapPublisher: () => recording, clock: { now: () => new Date(Date.now() + 2 * 60_000) }, mirrorTuning: { pollRetries: 3, pollRetryDelayMs: 20 }, mirrorRetryDelayMs: 10 });
-      try {
-        // Still down: the job tries, fails, and plans the next retry later.
-        const stillDown = await minuteJob.run();
-        assert.deepEqual(stillDown.mirrors, { due: 8, mirrored: 0, failed: 8, skipped: 0 });
-        h.vertex.faults.clear();
-        const early = await minuteJob.run();
-        assert.equal((early.mirrors as { due: number }).due, 0, 'backed off: not due again two minutes on');
-
-        const recovered = buildOutboxDrainer(parseRegistryWritesConfig({
+      // The deployed minute job (drainOutbox), run as if `minutesLater` had passed.
+      const minuteJob = async (minutesLater: number) => {
+        const job = buildOutboxDrainer(parseRegistryWritesConfig({
           GOOGLE_CLOUD_PROJECT: h.config.projectId, VERTEX_LOCATION: 'us-central1', VERTEX_API_ENDPOINT: '127.0.0.1',
           VERTEX_API_PORT: String(h.vertex.port), LOG_LEVEL: 'CRITICAL',
-        }), { wrapPublisher: () => recording, clock: { now: () => new Date(Date.now() + 60 * 60_000) }, mirrorTuning: { pollRetries: 3, pollRetryDelayMs: 20 } });
+        }), {
+          wrapPublisher: (): EventPublisher => ({ publish: async () => 'discarded' }), // events are not what this test is about
+          clock: { now: () => new Date(Date.now() + minutesLater * 60_000) }, mirrorTuning: { pollRetries: 3, pollRetryDelayMs: 20 }, mirrorRetryDelayMs: 10,
+        });
         try {
-          assert.deepEqual((await recovered.run()).mirrors, { due: 8, mirrored: 8, failed: 0, skipped: 0 });
+          return (await job.run()).mirrors;
         } finally {
-          await recovered.close();
+          await job.close();
         }
-      } finally {
-        await minuteJob.close();
-      }
+      };
+      // Still down: the job tries each, fails, and plans the next retry later.
+      assert.deepEqual(await minuteJob(2), { due: 8, mirrored: 0, failed: 8, skipped: 0 });
+      h.vertex.faults.clear();
+      assert.deepEqual(await minuteJob(2), { due: 0, mirrored: 0, failed: 0, skipped: 0 }, 'backed off: not due again yet');
+      assert.deepEqual(await minuteJob(60), { due: 8, mirrored: 8, failed: 0, skipped: 0 });
+
       const after = await h.versionsOf('vertex-outage');
       assert.deepEqual(after.map((v) => v.vertex.state), after.map(() => 'mirrored'));
       assert.deepEqual(after.map((v) => v.artifacts.manifestDigest), during.map((v) => v.artifacts.manifestDigest), 'versions intact');
