@@ -5,8 +5,8 @@ import type { DrainReport } from '../app/outbox-drainer';
 import type { MirrorSweepReport } from '../app/retry-mirror';
 import type { MirrorTuning } from '../adapters/vertex/model-mirror';
 import type { HttpHandler } from '../http/api-handler';
-import { toErrorReply, type ErrorReply } from '../http/error-status';
 import { createLogger } from '../log';
+import { settleParts, type PartsReport } from './job-parts';
 import { buildMirrorRetry } from './mirror-retry';
 import { parseRegistryWritesConfig, type RegistryWritesConfig } from '../registry-config';
 import { buildRegistryWrites, type RegistryWritesOverrides } from './registry-writes';
@@ -27,7 +27,7 @@ export interface MinuteJobOverrides extends RegistryWritesOverrides {
  * again versions whose Vertex AI mirror is due for a retry (failed transiently, or abandoned).
  * Each half runs even when the other fails; a failure answers 500 so that the job shows it.
  */
-export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: MinuteJobOverrides = {}): { handler: HttpHandler; run(): Promise<MinuteJobReport>; close(): Promise<void> } {
+export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: MinuteJobOverrides = {}): { handler: HttpHandler; run(): Promise<{ ok: boolean; report: MinuteJobReport }>; close(): Promise<void> } {
   const firestore = lazyFirestore({ projectId: config.projectId, databaseId: config.firestoreDatabase });
   const log = overrides.log ?? createLogger(config.logLevel);
   const { drainer, aliases, close } = buildRegistryWrites(config, firestore, new FirestoreVersionRepository(firestore), { ...overrides, log });
@@ -47,27 +47,15 @@ export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: Minu
     }
     return total;
   };
-  const run = async (): Promise<MinuteJobReport> => {
-    const [events, retried] = await Promise.allSettled([drain(), mirrors.retryDue(MIRRORS_PER_RUN)]);
-    const part = <T>(result: PromiseSettledResult<T>) => {
-      if (result.status === 'fulfilled') return result.value;
-      log.error('minute job: failed', { error: result.reason });
-      return toErrorReply(result.reason).body;
-    };
-    return { ok: events.status === 'fulfilled' && retried.status === 'fulfilled', events: part(events), mirrors: part(retried) };
-  };
+  const run = () => settleParts('minute job', { events: drain(), mirrors: mirrors.retryDue(MIRRORS_PER_RUN) }, log);
   const handler: HttpHandler = async (_req, res) => {
-    const { ok, ...report } = await run();
+    const { ok, report } = await run();
     res.status(ok ? 200 : 500).json(report);
   };
   return { handler, run, close };
 }
 
-export interface MinuteJobReport {
-  ok: boolean;
-  events: DrainReport | ErrorReply['body'];
-  mirrors: MirrorSweepReport | ErrorReply['body'];
-}
+export type MinuteJobReport = PartsReport<{ events: Promise<DrainReport>; mirrors: Promise<MirrorSweepReport> }>;
 
 let handler: HttpHandler | undefined;
 

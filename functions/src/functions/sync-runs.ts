@@ -11,6 +11,7 @@ import { toErrorReply } from '../http/error-status';
 import { schedulerCallerCheck } from '../http/scheduler-caller';
 import { createLogger, type Logger } from '../log';
 import { parseSyncRunsConfig, type SyncRunsConfig } from '../training-config';
+import { settleParts } from './job-parts';
 import { buildScheduleReconciler } from './scheduling';
 
 export interface SyncRunsOverrides {
@@ -54,14 +55,8 @@ export function buildSyncRuns(config: SyncRunsConfig, overrides: SyncRunsOverrid
       res.status(reply.status).json(reply.body);
       return;
     }
-    const [runs, jobs] = await Promise.allSettled([outcomes.sync(), reconciler.reconcile()]);
-    const part = <T>(result: PromiseSettledResult<T>) => {
-      if (result.status === 'fulfilled') return result.value;
-      log.error('sync: failed', { error: result.reason });
-      return toErrorReply(result.reason).body;
-    };
-    const ok = runs.status === 'fulfilled' && jobs.status === 'fulfilled';
-    res.status(ok ? 200 : 500).json({ runs: part(runs), jobs: part(jobs) });
+    const { ok, report } = await settleParts('sync', { runs: outcomes.sync(), jobs: reconciler.reconcile() }, log);
+    res.status(ok ? 200 : 500).json(report);
   };
 }
 

@@ -154,7 +154,7 @@ describe('registration under faults', () => {
           clock: { now: () => new Date(Date.now() + minutesLater * 60_000) }, mirrorTuning: { pollRetries: 3, pollRetryDelayMs: 20 }, mirrorRetryDelayMs: 10,
         });
         try {
-          return (await job.run()).mirrors;
+          return (await job.run()).report.mirrors;
         } finally {
           await job.close();
         }
