@@ -12,6 +12,9 @@ module "api" {
   service_account_email = google_service_account.api.email
   ingress               = "ALLOW_ALL"
   max_instances         = 50
+  # Cloud Run's longest: a deploy waits for its Vertex AI operation (DEPLOY_OPERATION_TIMEOUT_SECONDS,
+  # 25 min by default) and a ZIP download of a large version streams for as long as the client reads.
+  timeout_seconds = 3600
   environment = {
     GOOGLE_CLOUD_PROJECT = var.project_id
     AUTH_MODE            = "google"

@@ -40,6 +40,8 @@ export interface RegistryWritesConfig {
 }
 
 const PROJECT = COMMON_ENV.GOOGLE_CLOUD_PROJECT;
+/** Vertex AI deploys take 10–20 minutes; the API's request timeout (Terraform) is above this. */
+export const DEFAULT_DEPLOY_OPERATION_TIMEOUT_SECONDS = 1500;
 const LEASE_MARGIN_MS = 5 * 60_000;
 
 const rules = {
@@ -52,7 +54,7 @@ const rules = {
   EVENTS_SOURCE: z.string().min(1).max(500).optional(),
   PUBSUB_API_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, 'must be host:port').optional(),
   EVENTS_PUBLISH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
-  DEPLOY_OPERATION_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3300).default(1500),
+  DEPLOY_OPERATION_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3300).default(DEFAULT_DEPLOY_OPERATION_TIMEOUT_SECONDS),
   REGISTRY_BUCKET: BUCKET_NAME.optional(),
   STORAGE_API_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 };

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import * as entry from '../../../functions/src/index';
 import { API_NODE_OPTIONS, REQUIRED_ENV_BY_ENTRY_POINT } from '../../../functions/src/deployed-functions';
+import { DEFAULT_DEPLOY_OPERATION_TIMEOUT_SECONDS } from '../../../functions/src/registry-config';
 
 const TF_DIR = join(__dirname, '../../../terraform');
 
@@ -69,6 +70,12 @@ describe('terraform/', () => {
       const missing = required.filter((v: string) => !(v in m.environment));
       assert.deepEqual(missing, [], `${m.entry_point} env`);
     }
+  });
+
+  it('gives the API a request timeout above the longest deploy it waits for', () => {
+    const api = modules().find((m) => m.entry_point === 'api')!;
+    assert.ok(api.timeout_seconds > DEFAULT_DEPLOY_OPERATION_TIMEOUT_SECONDS, `api timeout ${api.timeout_seconds} s`);
+    assert.ok(api.timeout_seconds <= 3600, 'Cloud Run functions allow at most an hour');
   });
 
   it('runs the API with the Node flags the bench measures its ZIP downloads with, on a supported runtime', () => {
