@@ -6,7 +6,7 @@ import type { AppContext } from './context';
 import { byId, h, mount } from './dom';
 import { FilterBar } from './filter-bar';
 import { renderKpis } from './kpis';
-import { deployVersion } from './model-actions';
+import { deployVersion, EDITOR_ONLY } from './model-actions';
 import { ModelModal } from './model-modal';
 import { ModelsTable } from './models-table';
 import { promoteVersion } from './promote-form';
@@ -130,7 +130,7 @@ function renderHeader(): void {
   }
   const promote = h('button', { type: 'button', class: 'btn', id: 'promote-open', onclick: () => void promoteVersion(ctx) }, icon('upload'), 'Promote');
   const deploy = h('button', { type: 'button', class: 'btn btn-primary', id: 'deploy-open', onclick: () => void deployVersion(ctx, null) }, icon('plus'), 'Deploy');
-  if (!mayAct(identity, 'editor')) Object.assign(promote, { disabled: true, title: 'Requires the editor role' });
+  if (!mayAct(identity, 'editor')) Object.assign(promote, { disabled: true, title: EDITOR_ONLY });
   if (!mayAct(identity, 'deployer')) Object.assign(deploy, { disabled: true, title: 'Requires the deployer role' });
   mount(actions,
     promote, deploy,

@@ -13,6 +13,7 @@ import type { DeploymentResult, DeployRequest, ModelVersionView } from './types'
 
 const MACHINE_TYPES = ['n1-standard-2', 'n1-standard-4', 'n1-standard-8', 'n1-highmem-4', 'e2-standard-4', 'g2-standard-8'];
 export const DEPLOYER_ONLY = 'Requires the deployer role';
+export const EDITOR_ONLY = 'Requires the editor role';
 
 export function canDeploy(view: ModelVersionView): boolean {
   return !view.deployed && view.blessed === true;
@@ -164,6 +165,18 @@ export async function downloadZip(ctx: AppContext, view: ModelVersionView): Prom
   }
 }
 
+/** Mirrors a version to Vertex AI again now, instead of waiting for the automatic retry. */
+export async function retryMirror(ctx: AppContext, view: ModelVersionView): Promise<void> {
+  toast(`Registering ${view.name} in Vertex AI…`, 'info');
+  try {
+    const answer = await ctx.api.post<unknown>(`/api/models/${encodeURIComponent(view.id)}/mirror`, {});
+    const { view: updated } = await applyDeployment(ctx, view.id, answer);
+    toast(`${updated.name} is registered in Vertex AI.`, 'success');
+  } catch (error) {
+    reportFailure('Vertex AI registration', error);
+  }
+}
+
 export function openInVertex(view: ModelVersionView): void {
   const url = vertexModelUrl(view.vertex.modelResourceName, view.vertex.versionId);
   if (url) openExternal(url);
@@ -183,6 +196,9 @@ export function versionMenuItems(ctx: AppContext, view: ModelVersionView): MenuI
     items.push({ group: 1, icon: 'rocket', label: 'Deploy', run: () => void deployVersion(ctx, view), disabledReason: deployer ? undefined : DEPLOYER_ONLY });
   }
   const vertexUrl = vertexModelUrl(view.vertex.modelResourceName, view.vertex.versionId);
+  if (view.vertex.state === 'failed') {
+    items.push({ group: 1, icon: 'refresh', label: 'Retry Vertex AI registration', run: () => void retryMirror(ctx, view), disabledReason: mayAct(ctx.identity(), 'editor') ? undefined : EDITOR_ONLY });
+  }
   items.push(
     { group: 2, icon: 'copy', label: 'Copy artifact URL', run: () => void copyText(view.artifacts.modelUri, 'Artifact URL') },
     { group: 2, icon: 'external', label: 'Open in Vertex AI', run: () => openInVertex(view), disabledReason: vertexUrl ? undefined : `Not mirrored to Vertex AI (${view.vertex.state})` },

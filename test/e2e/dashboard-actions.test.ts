@@ -9,10 +9,8 @@ import type { ListModelsResponse, ModelVersionView, SummaryResponse } from '../.
 import { openDashboard, screenshot, startE2e, type E2e, type WatchedPage } from './support';
 
 /**
- * PENDING until these routes land (rename to .test.ts then): POST /api/models/{id}/deploy,
- * POST /api/models/{id}/undeploy, GET /api/models/{id}/download, POST
- * /api/families/{familyId}/versions:promote. Every step goes through the real API of the local
- * stack; the demo registry provides the versions used.
+ * The dashboard's write actions (deploy, undeploy, ZIP download, promotion, Vertex AI retry), each
+ * through the real API of the local stack; the demo registry provides the versions used.
  */
 describe('dashboard actions against the local stack', function () {
   this.timeout(60_000);
@@ -129,6 +127,26 @@ describe('dashboard actions against the local stack', function () {
     assert.equal(file.suggestedFilename(), `${version.id}.zip`);
     const bytes = await readFile((await file.path())!);
     assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'a ZIP starts with PK');
+  });
+
+  it('shows when a failed Vertex AI registration is retried by itself, and retries it now from the actions menu', async () => {
+    e2e.stack.vertex.faults.set({ failMethod: { method: 'UploadModel', code: 14, message: 'Vertex AI is down' } });
+    await pushModel('tr-91-20261122100000/pushed_model/1', 'tr-91-20261122100000/metrics.json', 12);
+    let failed: ModelVersionView | undefined;
+    for (let i = 0; i < 100 && !failed; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      failed = (await e2e.api<ListModelsResponse>('/api/models?search=demo-push')).items.find((v) => v.vertex.state === 'failed');
+    }
+    e2e.stack.vertex.faults.clear();
+    assert.ok(failed?.vertex.nextRetryAt, 'registered, its mirror failed and is planned again');
+
+    const { page } = await open(`?model=${failed.id}&tab=overview`);
+    await page.getByText(/Retried automatically at/).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: `Actions for ${failed.id}` }).click();
+    await page.getByRole('menuitem', { name: 'Retry Vertex AI registration' }).click();
+    await page.locator('.toast-success', { hasText: 'is registered in Vertex AI' }).waitFor();
+    assert.equal((await version(failed.id)).vertex.state, 'mirrored');
   });
 
   it('promotes a model directory into its family as the next version', async () => {

@@ -95,6 +95,7 @@ function bodySamples(s: CorpusSamples): Record<string, BodySample> {
     },
     'PATCH /api/training-schedules/:id': { required: { name: 'renamed' }, optional: { timeZone: 'UTC' }, identifiers: ['timeZone'] },
     'POST /api/training-runs/:id/register': { required: {}, optional: {}, identifiers: [] },
+    'POST /api/models/:id/mirror': { required: {}, optional: {}, identifiers: [] },
     'POST /api/families': {
       required: { id: 'bad-input-family', modelType: 'retrieval' },
       optional: { name: 'Bad input', description: 'bad-input corpus', tags: ['corpus'] },

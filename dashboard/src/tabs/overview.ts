@@ -49,7 +49,8 @@ export function overviewTab(view: VersionDetail): HTMLElement {
       h('dt', {}, 'Family'), h('dd', {}, view.familyId),
       h('dt', {}, 'Registered'), h('dd', {}, `${dateTime(view.registeredAt)} by ${view.registeredBy}`),
       h('dt', {}, 'Training run'), h('dd', {}, view.trainingRunId ?? '—'),
-      h('dt', {}, 'Vertex AI'), h('dd', { class: `vertex-${view.vertex.state}` }, capitalize(view.vertex.state), view.vertex.error ? ` — ${view.vertex.error}` : ''),
+      h('dt', {}, 'Vertex AI'), h('dd', { class: `vertex-${view.vertex.state}` }, capitalize(view.vertex.state), view.vertex.error ? ` — ${view.vertex.error}` : '',
+        view.vertex.state === 'failed' ? h('div', { class: 'muted' }, view.vertex.nextRetryAt ? `Retried automatically at ${dateTime(view.vertex.nextRetryAt)} (attempt ${view.vertex.attempts + 1}), or now from the actions menu.` : 'Not retried automatically: retry from the actions menu once the cause is fixed.') : null),
       view.description ? [h('dt', {}, 'Description'), h('dd', {}, view.description)] : null,
       view.tags.length ? [h('dt', {}, 'Tags'), h('dd', {}, view.tags.map((t) => h('span', { class: 'tag' }, t)))] : null,
       view.aliases.length ? [h('dt', {}, 'Aliases'), h('dd', {}, view.aliases.join(', '))] : null));

@@ -34,6 +34,11 @@ export class MirrorRetry {
     if (!versionId) {
       throw new ConflictError(`Training run '${trainingRunId}' has no registered version yet: its push is not complete or was refused`, { trainingRunId });
     }
+    return this.retryVersion(versionId);
+  }
+
+  /** POST /api/models/{id}/mirror: the same for any version, pushed or promoted. */
+  async retryVersion(versionId: string): Promise<ModelVersion> {
     const outcome = await this.mirrorAgain(versionId);
     switch (outcome.outcome) {
       case 'not_found':

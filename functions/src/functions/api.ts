@@ -11,7 +11,7 @@ import type { ApiConfig } from '../config';
 import { createApiHandler, type HttpHandler } from '../http/api-handler';
 import { createAuthenticator } from '../http/auth';
 import { scheduleRoutes } from '../http/routes/schedule-routes';
-import { trainingRunRoutes } from '../http/routes/training-run-routes';
+import { mirrorRoutes } from '../http/routes/mirror-routes';
 import { withVersionRefs } from '../http/routes/version-refs';
 import { buildArtifactRoutes } from './artifact-routes';
 import { buildMirrorRetry } from './mirror-retry';
@@ -66,7 +66,7 @@ export function buildApiParts(config: ApiConfig, overrides: ApiOverrides = {}): 
       ...(artifacts ? withVersionRefs(artifacts.routes, writes.resolveVersionRef) : []),
       ...calendarRoutes(calendar),
       ...(schedules ? scheduleRoutes(schedules) : []),
-      ...trainingRunRoutes(retry),
+      ...mirrorRoutes(retry, writes.resolveVersionRef),
     ],
     authenticator: createAuthenticator(verifier, config.roleBindings, new FirestoreRoleDirectory(firestore)),
     corsOrigins: config.corsOrigins,

@@ -44,6 +44,31 @@ describe('the local stack behind npm start', () => {
     assert.equal(stack.vertex.models().length, 1);
   });
 
+  it('keeps a version whose Vertex AI mirror failed, and lets an editor mirror it again over HTTP, once', async () => {
+    stack.vertex.faults.set({ failMethod: { method: 'UploadModel', code: 14, message: 'Vertex AI is down' } });
+    const dir = mkdtempSync(join(tmpdir(), 'stack-model-'));
+    writeDemoModel(dir, 11);
+    const bucket = new Storage(storageClientOptions(stack.gcs.url, stack.projectId)).bucket(stack.pushesBucket);
+    for (const file of files(dir)) {
+      const name = file.endsWith('metrics.json') ? 'tr-6-20261122090000/metrics.json' : `tr-6-20261122090000/pushed_model/1/${relative(dir, file)}`;
+      await bucket.file(name).save(readFileSync(file));
+    }
+    await stack.gcs.idle();
+    stack.vertex.faults.clear();
+    const as = async (role: 'viewer' | 'editor') => ({ authorization: `Bearer ${await stack.token(role)}` });
+    const version = await (await fetch(`${stack.url}/api/models/demo-push-v2`, { headers: await as('viewer') })).json() as { vertex: { state: string; nextRetryAt: string | null } };
+    assert.equal(version.vertex.state, 'failed');
+    assert.ok(version.vertex.nextRetryAt, 'the minute job will retry it by itself');
+
+    assert.equal((await fetch(`${stack.url}/api/models/demo-push-v2/mirror`, { method: 'POST', headers: await as('viewer') })).status, 403);
+    const retried = await fetch(`${stack.url}/api/models/demo-push@v2/mirror`, { method: 'POST', headers: await as('editor') });
+    assert.equal(retried.status, 200);
+    assert.equal(((await retried.json()) as { vertex: { state: string } }).vertex.state, 'mirrored');
+    const again = await fetch(`${stack.url}/api/models/demo-push-v2/mirror`, { method: 'POST', headers: await as('editor') });
+    assert.deepEqual([again.status, ((await again.json()) as { error: { code: string } }).error.code], [409, 'ALREADY_EXISTS']);
+    assert.equal(stack.vertex.models()[0]?.versions.length, 2, 'one Vertex AI version per registry version');
+  });
+
   it('serves the API and answers unknown routes as JSON on the same origin as the dashboard', async () => {
     const res = await fetch(`${stack.url}/api/nope`);
     assert.equal(res.status, 404);
