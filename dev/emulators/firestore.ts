@@ -1,7 +1,7 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { freePort } from '../lib/free-port';
+import { cloudSdkRoots, startEmulatorProcess } from './java-process';
 
 export interface FirestoreEmulator {
   readonly host: string; // "127.0.0.1:port", the value of FIRESTORE_EMULATOR_HOST
@@ -35,14 +35,7 @@ let cachedBin: string | undefined;
 export function findFirestoreEmulatorBin(env = process.env): string {
   if (env.FIRESTORE_EMULATOR_BIN) return env.FIRESTORE_EMULATOR_BIN;
   if (cachedBin) return cachedBin;
-  const candidates = ['/usr/lib/google-cloud-sdk', '/usr/share/google-cloud-sdk', '/google-cloud-sdk'];
-  try {
-    const root = execFileSync('gcloud', ['info', '--format=value(installation.sdk_root)'], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    if (root) candidates.unshift(root);
-  } catch { /* gcloud missing: try the usual paths */ }
-  for (const root of candidates) {
+  for (const root of cloudSdkRoots()) {
     const bin = join(root, 'platform', 'cloud-firestore-emulator', 'cloud_firestore_emulator');
     if (existsSync(bin)) return (cachedBin = bin);
   }
@@ -57,34 +50,12 @@ export async function startFirestoreEmulator(opts: FirestoreEmulatorOptions = {}
   const args = ['start', '--host=127.0.0.1', `--port=${port}`];
   if (opts.rulesFile) args.push(`--rules=${opts.rulesFile}`);
   if (opts.importFile) args.push(`--import-data=${opts.importFile}`);
-  // Run the JVM directly (the SDK's script does not exec it), so that the PID we hold is the emulator's.
+  // The JVM directly where the jar is where we expect it (the SDK's script does not exec it).
   const jar = join(dirname(bin), 'cloud-firestore-emulator.jar');
-  const child: ChildProcess = existsSync(jar)
-    ? spawn(process.env.JAVA ?? 'java', ['-Duser.language=en', '-cp', jar, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.length > 20_000) output = output.slice(-10_000);
-    if (opts.verbose) process.stderr.write(chunk);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
   const base = `http://127.0.0.1:${port}`;
-
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Firestore emulator exited (${child.exitCode}):\n${output}`);
-    try {
-      const res = await fetch(base, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`Firestore emulator did not start within 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  const emulator = existsSync(jar)
+    ? await startEmulatorProcess('Firestore emulator', process.env.JAVA ?? 'java', ['-Duser.language=en', '-cp', jar, 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', ...args], base, opts.verbose)
+    : await startEmulatorProcess('Firestore emulator', bin, args, base, opts.verbose);
 
   const docsUrl = `${base}/emulator/v1/projects/${projectId}/databases/(default)/documents`;
   return {
@@ -104,13 +75,6 @@ export async function startFirestoreEmulator(opts: FirestoreEmulatorOptions = {}
       });
       if (!res.ok) throw new Error(`emulator export failed: ${res.status} ${await res.text()}`);
     },
-    stop() {
-      return new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => { clearTimeout(timer); resolve(); });
-        child.kill('SIGTERM');
-      });
-    },
+    stop: () => emulator.stop(),
   };
 }
