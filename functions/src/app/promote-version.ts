@@ -11,12 +11,13 @@ import { ObjectGoneError, type ListedObject, type ModelMirror, type ObjectLocati
 import type { EventFlusher } from '../../../shared/registry-ports';
 import type { PromoteRequest } from '../../../shared/schemas/artifact-api';
 import type { Family } from '../../../shared/schemas/family';
-import { Evaluation, ModelVersion } from '../../../shared/schemas/model-version';
-import { PushedMetrics, normalizeMetrics } from '../../../shared/schemas/pushed-metrics';
+import { ModelVersion } from '../../../shared/schemas/model-version';
+import type { PushedMetrics } from '../../../shared/schemas/pushed-metrics';
 import type { TrainingRun } from '../../../shared/schemas/training-run';
 import type { Logger } from '../log';
 import { mapWithConcurrency, storeFile, storeManifest, type StoredManifest } from './content-addressing';
 import { advanceLatest, mirrorVersion, type LatestAlias } from './mirror-version';
+import { evaluationOf, readPushedMetrics } from './pushed-metrics';
 import { pushIdOf } from './register-push';
 
 export interface PromotionSettings {
@@ -283,26 +284,10 @@ export class VersionPromotion {
 
   /** metrics.json, when there is one; a missing or bad one is noted, never a failure (as registration). */
   private async readMetrics(location: ObjectLocation, notes: string[]): Promise<PushedMetrics | null> {
-    let raw: unknown;
-    try {
-      raw = await this.deps.objects.readJson(location, this.deps.settings.maxJsonBytes);
-    } catch (error) {
-      if (error instanceof DomainError && (error.code === 'PAYLOAD_TOO_LARGE' || error.code === 'VALIDATION_FAILED')) {
-        notes.push(`metrics.json ignored: ${error.message}`);
-        return null;
-      }
-      throw error;
-    }
-    if (raw === null) {
-      notes.push(`no metrics.json at gs://${location.bucket}/${location.name}`);
-      return null;
-    }
-    const parsed = PushedMetrics.safeParse(raw);
-    if (!parsed.success) {
-      notes.push(`metrics.json ignored: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-      return null;
-    }
-    return parsed.data;
+    const { metrics, ignored } = await readPushedMetrics(this.deps.objects, location, this.deps.settings.maxJsonBytes);
+    if (ignored) notes.push(`metrics.json ignored: ${ignored}`);
+    else if (!metrics) notes.push(`no metrics.json at gs://${location.bucket}/${location.name}`);
+    return metrics;
   }
 }
 
@@ -316,9 +301,3 @@ function compareNumeric(a: string, b: string): number {
   return x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
 }
 
-/** Metrics and blessing: metrics.json first (the pipeline's own output), else the run document (as registration). */
-function evaluationOf(metrics: PushedMetrics | null, run: TrainingRun | null): { metrics: Record<string, number>; evaluation: Evaluation | null; blessed: boolean | null } {
-  if (!metrics) return { metrics: run?.metrics ?? {}, evaluation: run?.evaluation ?? null, blessed: run?.blessed ?? null };
-  const evaluation = metrics.evaluation ? Evaluation.parse({ achieved: null, blessed: null, ...metrics.evaluation }) : null;
-  return { metrics: normalizeMetrics(metrics.metrics), evaluation, blessed: evaluation?.blessed ?? metrics.blessed ?? null };
-}

@@ -10,13 +10,14 @@ import type { Clock, TrainingRunReader } from '../../../shared/ports';
 import type { EventFlusher } from '../../../shared/registry-ports';
 import { ObjectGoneError, UpstreamUnavailableError, type ListedObject, type ModelMirror, type ObjectStore, type RegistrationStore } from '../../../shared/register-ports';
 import { Slug, type ModelType } from '../../../shared/schemas/common';
-import { Evaluation, ModelVersion } from '../../../shared/schemas/model-version';
+import { ModelVersion } from '../../../shared/schemas/model-version';
 import type { PushFailureCode, PushRecord } from '../../../shared/schemas/push-record';
-import { PushedMetrics, normalizeMetrics } from '../../../shared/schemas/pushed-metrics';
+import type { PushedMetrics } from '../../../shared/schemas/pushed-metrics';
 import type { TrainingRun } from '../../../shared/schemas/training-run';
 import type { Logger } from '../log';
 import { mapWithConcurrency, storeFile, storeManifest, type StoredManifest } from './content-addressing';
 import { settleRegistration, type LatestAlias } from './mirror-version';
+import { evaluationOf, readPushedMetrics } from './pushed-metrics';
 
 /** The finalized object an event announces. */
 export interface FinalizedObject {
@@ -246,26 +247,10 @@ export class PushRegistration {
   /** `<run_id>/metrics.json`; its absence or a bad one does not stop registration (blessing stays unknown). */
   private async metrics(bucket: string, runId: string, notes: string[]): Promise<PushedMetrics | null> {
     const name = `${runId}/metrics.json`;
-    let raw: unknown;
-    try {
-      raw = await this.deps.objects.readJson({ bucket, name }, this.deps.settings.maxJsonBytes);
-    } catch (error) {
-      if (error instanceof DomainError && (error.code === 'PAYLOAD_TOO_LARGE' || error.code === 'VALIDATION_FAILED')) {
-        notes.push(`metrics.json ignored: ${error.message}`);
-        return null;
-      }
-      throw error;
-    }
-    if (raw === null) {
-      notes.push(`no metrics.json at gs://${bucket}/${name}: registered without metrics; blessing unknown`);
-      return null;
-    }
-    const parsed = PushedMetrics.safeParse(raw);
-    if (!parsed.success) {
-      notes.push(`metrics.json ignored: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-      return null;
-    }
-    return parsed.data;
+    const { metrics, ignored } = await readPushedMetrics(this.deps.objects, { bucket, name }, this.deps.settings.maxJsonBytes);
+    if (ignored) notes.push(`metrics.json ignored: ${ignored}`);
+    else if (!metrics) notes.push(`no metrics.json at gs://${bucket}/${name}: registered without metrics; blessing unknown`);
+    return metrics;
   }
 
   private async readJson(bucket: string, name: string, code: PushFailureCode): Promise<unknown> {
@@ -322,13 +307,3 @@ function familyOf(run: TrainingRun | null, metrics: PushedMetrics | null): { id:
   throw new PushRejection('UNKNOWN_FAMILY', 'no training run document for this run id and no family/model_type in metrics.json');
 }
 
-/** Metrics and blessing: metrics.json first (the pipeline's own output), else the run document. */
-function evaluationOf(metrics: PushedMetrics | null, run: TrainingRun | null): { metrics: Record<string, number>; evaluation: Evaluation | null; blessed: boolean | null } {
-  if (!metrics) return { metrics: run?.metrics ?? {}, evaluation: run?.evaluation ?? null, blessed: run?.blessed ?? null };
-  const evaluation = metrics.evaluation ? Evaluation.parse({ achieved: null, blessed: null, ...metrics.evaluation }) : null;
-  return {
-    metrics: normalizeMetrics(metrics.metrics),
-    evaluation,
-    blessed: evaluation?.blessed ?? metrics.blessed ?? null,
-  };
-}

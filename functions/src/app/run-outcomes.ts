@@ -1,11 +1,11 @@
-import { DomainError } from '../../../shared/errors';
 import { runOutcome, type RunOutcome } from '../../../shared/domain/training-runs';
 import type { Clock } from '../../../shared/ports';
 import type { ObjectStore } from '../../../shared/register-ports';
-import { PushedMetrics } from '../../../shared/schemas/pushed-metrics';
+import type { PushedMetrics } from '../../../shared/schemas/pushed-metrics';
 import type { TrainingRun } from '../../../shared/schemas/training-run';
 import type { PipelineService, TrainingRunStore } from '../../../shared/training-ports';
 import type { Logger } from '../log';
+import { readPushedMetrics } from './pushed-metrics';
 
 /** `<run_id>/metrics.json` in the pushes bucket; an absent, oversized or malformed one reads as none. */
 export class PushedMetricsReader {
@@ -18,20 +18,9 @@ export class PushedMetricsReader {
 
   async read(runId: string): Promise<PushedMetrics | null> {
     const name = `${runId}/metrics.json`;
-    let raw: unknown;
-    try {
-      raw = await this.objects.readJson({ bucket: this.bucket, name }, this.maxBytes);
-    } catch (error) {
-      if (error instanceof DomainError && (error.code === 'PAYLOAD_TOO_LARGE' || error.code === 'VALIDATION_FAILED')) {
-        this.log.warn('sync: metrics.json ignored', { object: name, error });
-        return null;
-      }
-      throw error;
-    }
-    if (raw === null) return null;
-    const parsed = PushedMetrics.safeParse(raw);
-    if (!parsed.success) this.log.warn('sync: metrics.json ignored', { object: name, issues: parsed.error.issues });
-    return parsed.success ? parsed.data : null;
+    const { metrics, ignored } = await readPushedMetrics(this.objects, { bucket: this.bucket, name }, this.maxBytes);
+    if (ignored) this.log.warn('sync: metrics.json ignored', { object: name, reason: ignored });
+    return metrics;
   }
 }
 
