@@ -1,5 +1,4 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { DomainError } from '../../../shared/errors';
 import type { Clock } from '../../../shared/ports';
 import { lazyFirestore } from '../adapters/firestore/client';
 import { FirestoreTrainingRunStore } from '../adapters/firestore/training-run-store';
@@ -45,11 +44,7 @@ export function buildSyncRuns(config: SyncRunsConfig, overrides: SyncRunsOverrid
 
   return async (req, res) => {
     try {
-      if (req.method !== 'POST') {
-        res.setHeader('Allow', 'POST');
-        throw new DomainError('METHOD_NOT_ALLOWED', `${req.method} is not allowed; Cloud Scheduler POSTs`);
-      }
-      await caller.verify(req.headers.authorization);
+      await caller.accept(req, res);
     } catch (error) {
       const reply = toErrorReply(error);
       res.status(reply.status).json(reply.body);

@@ -1,6 +1,6 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { z } from 'zod';
-import { DomainError, ValidationError } from '../../../shared/errors';
+import { ValidationError } from '../../../shared/errors';
 import type { Clock } from '../../../shared/ports';
 import { ScheduleIdParam } from '../../../shared/schemas/schedule-api';
 import { parseOrThrow } from '../../../shared/validation';
@@ -49,11 +49,7 @@ export function buildTrigger(config: TriggerConfig, overrides: TriggerOverrides 
 
   return async (req, res) => {
     try {
-      if (req.method !== 'POST') {
-        res.setHeader('Allow', 'POST');
-        throw new DomainError('METHOD_NOT_ALLOWED', `${req.method} is not allowed; Cloud Scheduler POSTs`);
-      }
-      await caller.verify(req.headers.authorization);
+      await caller.accept(req, res);
       const { scheduleId } = parseOrThrow(TriggerBody, jsonBody(req.body), 'body');
       const scheduleTime = parseOrThrow(ScheduleTime, req.headers['x-cloudscheduler-scheduletime'], 'headers.x-cloudscheduler-scheduletime');
       const result = await training.fire({ scheduleId, scheduleTime });
