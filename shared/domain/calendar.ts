@@ -3,7 +3,9 @@ import { ValidationError } from '../errors';
 import type { ModelType } from '../schemas/common';
 import type { Schedule } from '../schemas/schedule';
 import type { RunStatus, TrainingRun } from '../schemas/training-run';
-import { describeSchedule, MAX_FIRE_TIMES, projectFireTimes, validateScheduleTiming } from './schedule-projection';
+import { describeSchedule, MAX_FIRE_TIMES, projectFireInstants, validateScheduleTiming } from './schedule-projection';
+import { isoDay, isoInstant } from './iso-instant';
+import { zoneOffsetAt } from './zone-offsets';
 
 /**
  * The training calendar (seed 000, section 2): a GitHub-style grid of weeks, Monday first, in the
@@ -49,6 +51,11 @@ export function calendarWindow(now: Date, tz: string, weeksPast: number, weeksFu
 export function localDate(instant: Date | string, tz: string): string {
   const date = typeof instant === 'string' ? new Date(instant) : instant;
   return DateTime.fromJSDate(date, { zone: tz }).toISODate()!;
+}
+
+/** `localDate` for the many instants of a calendar: offsets and day names come from tables, not luxon per instant. */
+function fastLocalDate(epochMs: number, tz: string): string {
+  return isoDay(Math.floor((epochMs + zoneOffsetAt(tz, epochMs) * 60_000) / DAY_MS));
 }
 
 /** Where a run sits on the calendar: when it finished, else when it started, else when it was due. */
@@ -122,9 +129,8 @@ export interface CalendarInput {
   fireTimeLimit?: number;
 }
 
-function inWindow(window: CalendarWindow, instant: string): boolean {
-  const t = Date.parse(instant);
-  return t >= window.start.getTime() && t < window.end.getTime();
+function inWindow(window: CalendarWindow, epochMs: number): boolean {
+  return epochMs >= window.start.getTime() && epochMs < window.end.getTime();
 }
 
 /** Families the calendar mentions: those of the schedules and of the runs placed in the window. */
@@ -132,9 +138,52 @@ export function calendarFamilyIds(window: CalendarWindow, schedules: Schedule[],
   const ids = new Set(schedules.map((s) => s.familyId));
   for (const run of runs) {
     const at = runCalendarInstant(run);
-    if (at && inWindow(window, at)) ids.add(run.familyId);
+    if (at && inWindow(window, Date.parse(at))) ids.add(run.familyId);
   }
   return [...ids].sort();
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** String#localeCompare without a locale, with its collator built once rather than per comparison. */
+const byLocale = new Intl.Collator().compare;
+
+/** Each name's place in locale order; names that compare equal share one. */
+function localeRanks(names: string[]): number[] {
+  const order = names.map((_, i) => i).sort((a, b) => byLocale(names[a]!, names[b]!));
+  const ranks = new Array<number>(names.length);
+  let rank = 0;
+  order.forEach((index, position) => {
+    if (position > 0 && byLocale(names[order[position - 1]!]!, names[index]!) !== 0) rank = position;
+    ranks[index] = rank;
+  });
+  return ranks;
+}
+
+/** Slots grouped by local date before they become objects: each one's instant and schedule index. Dates keep the order they were first added in. */
+type SlotsByDay = Map<string, { instants: number[]; schedules: number[] }>;
+
+function addSlot(byDay: SlotsByDay, day: string, instant: number, schedule: number): void {
+  let slots = byDay.get(day);
+  if (!slots) byDay.set(day, (slots = { instants: [], schedules: [] }));
+  slots.instants.push(instant);
+  slots.schedules.push(schedule);
+}
+
+/**
+ * Each date's slots as objects, by time, then schedule name in locale order, then as added.
+ * Sorting numbers before the objects exist keeps ordering tens of thousands of slots cheap.
+ */
+function slotObjects<T>(byDay: SlotsByDay, nameRanks: number[], make: (instant: number, schedule: number) => T): Record<string, T[]> {
+  const out: Record<string, T[]> = {};
+  for (const [day, { instants, schedules }] of byDay) {
+    const order = instants.map((_, i) => i);
+    order.sort((a, b) => instants[a]! - instants[b]! || nameRanks[schedules[a]!]! - nameRanks[schedules[b]!]! || a - b);
+    out[day] = order.map((i) => make(instants[i]!, schedules[i]!));
+  }
+  return out;
 }
 
 function push<T>(byDay: Record<string, T[]>, day: string, item: T): void {
@@ -145,15 +194,14 @@ function push<T>(byDay: Record<string, T[]>, day: string, item: T): void {
  * Slots with no run of their schedule: each run (by scheduledFor, else startedAt) covers at most
  * one slot within the tolerance, matched in time order, so ten runs cannot excuse eleven slots.
  */
-function unmatchedSlots(slots: Date[], runTimes: number[], tolerance: number): Date[] {
+function unmatchedSlots(slots: number[], runTimes: number[], tolerance: number): number[] {
   const times = [...runTimes].sort((a, b) => a - b);
-  const missed: Date[] = [];
+  const missed: number[] = [];
   let next = 0;
-  for (const slot of slots) {
-    const t = slot.getTime();
+  for (const t of slots) {
     while (next < times.length && times[next]! < t - tolerance) next++;
     if (next < times.length && times[next]! <= t + tolerance) next++;
-    else missed.push(slot);
+    else missed.push(t);
   }
   return missed;
 }
@@ -161,9 +209,9 @@ function unmatchedSlots(slots: Date[], runTimes: number[], tolerance: number): D
 export function buildCalendar(input: CalendarInput): CalendarResponse {
   const { window, now, schedules, runs } = input;
   const warnings = [...(input.warnings ?? [])];
-  const scheduled: CalendarResponse['scheduled'] = {};
+  const scheduledSlots: SlotsByDay = new Map();
+  const missedSlots: SlotsByDay = new Map();
   const historical: CalendarResponse['historical'] = {};
-  const missed: CalendarResponse['missed'] = {};
 
   const runTimesBySchedule = new Map<string, number[]>();
   for (const run of runs) {
@@ -175,48 +223,58 @@ export function buildCalendar(input: CalendarInput): CalendarResponse {
     }
   }
 
-  const futureFrom = new Date(Math.max(now.getTime(), window.start.getTime()));
+  const windowStart = window.start.getTime();
+  const windowEnd = window.end.getTime();
+  const futureFrom = Math.max(now.getTime(), windowStart);
   // A slot younger than the tolerance may still get its run: not missed yet.
-  const pastTo = new Date(Math.min(now.getTime() - MISS_TOLERANCE_MS, window.end.getTime()));
-  for (const schedule of schedules) {
+  const pastTo = Math.min(now.getTime() - MISS_TOLERANCE_MS, windowEnd);
+  for (const [index, schedule] of schedules.entries()) {
     const issues = validateScheduleTiming(schedule);
     if (issues.length > 0) {
       const problems = issues.map((i) => `${i.path} ${i.message}`).join('; ');
       warnings.push({ code: 'SCHEDULE_INVALID', scheduleId: schedule.id, message: `Schedule '${schedule.name}' cannot fire: ${problems}` });
       continue;
     }
-    const future = projectFireTimes(schedule, futureFrom, window.end, input.fireTimeLimit);
-    const past = pastTo > window.start ? projectFireTimes(schedule, window.start, pastTo, input.fireTimeLimit) : null;
+    const future = projectFireInstants(schedule, futureFrom, windowEnd, input.fireTimeLimit);
+    const past = pastTo > windowStart ? projectFireInstants(schedule, windowStart, pastTo, input.fireTimeLimit) : null;
     if (future.truncated || past?.truncated) {
       warnings.push({
         code: 'SCHEDULE_TRUNCATED', scheduleId: schedule.id,
         message: `Schedule '${schedule.name}' fires too often to show every slot; only the first ${input.fireTimeLimit ?? MAX_FIRE_TIMES} before and after now are shown`,
       });
     }
-    const description = describeSchedule(schedule);
-    for (const fire of future.fireTimes) {
-      push(scheduled, localDate(fire, window.tz), {
-        scheduleId: schedule.id, name: schedule.name, type: schedule.modelType, scheduleType: schedule.type,
-        description, fireTime: fire.toISOString(), familyId: schedule.familyId,
-      });
-    }
-    for (const slot of unmatchedSlots(past?.fireTimes ?? [], runTimesBySchedule.get(schedule.id) ?? [], MISS_TOLERANCE_MS)) {
-      push(missed, localDate(slot, window.tz), { scheduleId: schedule.id, name: schedule.name, familyId: schedule.familyId, fireTime: slot.toISOString() });
+    for (const fire of future.instants) addSlot(scheduledSlots, fastLocalDate(fire, window.tz), fire, index);
+    for (const slot of unmatchedSlots(past?.instants ?? [], runTimesBySchedule.get(schedule.id) ?? [], MISS_TOLERANCE_MS)) {
+      addSlot(missedSlots, fastLocalDate(slot, window.tz), slot, index);
     }
   }
+  const nameRanks = localeRanks(schedules.map((s) => s.name));
+  const descriptions = schedules.map((s) => describeSchedule(s));
+  const scheduled = slotObjects(scheduledSlots, nameRanks, (fire, index): ScheduledSlot => {
+    const schedule = schedules[index]!;
+    return {
+      scheduleId: schedule.id, name: schedule.name, type: schedule.modelType, scheduleType: schedule.type,
+      description: descriptions[index]!, fireTime: isoInstant(fire), familyId: schedule.familyId,
+    };
+  });
+  const missed = slotObjects(missedSlots, nameRanks, (slot, index): MissedSlot => {
+    const schedule = schedules[index]!;
+    return { scheduleId: schedule.id, name: schedule.name, familyId: schedule.familyId, fireTime: isoInstant(slot) };
+  });
 
   for (const run of runs) {
     const at = runCalendarInstant(run);
-    if (!at || !inWindow(window, at)) continue;
-    push(historical, localDate(at, window.tz), {
+    const t = at ? Date.parse(at) : NaN;
+    if (!inWindow(window, t)) continue;
+    push(historical, fastLocalDate(t, window.tz), {
       runId: run.id, name: run.name, status: run.status, type: run.modelType, familyId: run.familyId,
-      versionId: run.versionId, scheduleId: run.scheduleId, at: new Date(at).toISOString(),
+      versionId: run.versionId, scheduleId: run.scheduleId, at: isoInstant(t),
     });
   }
 
-  for (const day of Object.values(scheduled)) day.sort((a, b) => a.fireTime.localeCompare(b.fireTime) || a.name.localeCompare(b.name));
-  for (const day of Object.values(historical)) day.sort((a, b) => a.at.localeCompare(b.at) || a.runId.localeCompare(b.runId));
-  for (const day of Object.values(missed)) day.sort((a, b) => a.fireTime.localeCompare(b.fireTime) || a.name.localeCompare(b.name));
+  // By time, then id in locale order. Instants are ISO strings of one length, which compare by
+  // code unit as they would by locale.
+  for (const day of Object.values(historical)) day.sort((a, b) => byCodeUnit(a.at, b.at) || byLocale(a.runId, b.runId));
 
   const families = calendarFamilyIds(window, schedules, runs).map((familyId): FamilyFreshness => {
     const lastBlessedAt = input.lastBlessedAt[familyId] ?? null;

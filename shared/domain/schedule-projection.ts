@@ -1,6 +1,9 @@
 import { CronExpressionParser } from 'cron-parser';
 import { ValidationError, type FieldIssue } from '../errors';
 import type { Schedule } from '../schemas/schedule';
+import { boundedMemo } from './bounded-memo';
+import { appendFireTimesAtFixedOffset, cronCalendar } from './fixed-offset-cron';
+import { zoneOffsetAt, zoneTransitions } from './zone-offsets';
 
 /** The part of a schedule that decides when it fires. */
 export type ScheduleTiming = Pick<Schedule, 'type' | 'runAt' | 'time' | 'dayOfWeek' | 'cron' | 'timeZone' | 'state' | 'createdAt'>;
@@ -21,21 +24,23 @@ const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const
 /** Unix-cron, as Cloud Scheduler takes it: five fields of digits, `*`, `,`, `-`, `/` or three-letter names. */
 const UNIX_CRON_FIELD = /^(?:[0-9*,/-]|[A-Za-z]{3})+$/;
 
-export function isValidTimeZone(timeZone: string): boolean {
+// Constructing an Intl.DateTimeFormat costs tens of microseconds, and a calendar checks every schedule's zone.
+export const isValidTimeZone = boundedMemo((timeZone: string): boolean => {
   try {
     new Intl.DateTimeFormat(undefined, { timeZone });
     return true;
   } catch {
     return false;
   }
-}
+}, 1_000);
 
 /** The IANA spelling of a time zone Intl accepts ("europe/warsaw" → "Europe/Warsaw"). */
 export function canonicalTimeZone(timeZone: string): string {
   return new Intl.DateTimeFormat(undefined, { timeZone }).resolvedOptions().timeZone;
 }
 
-function cronIssue(expression: string): string | null {
+// Parsing costs a tenth of a millisecond, and a calendar checks every schedule more than once.
+const cronIssue = boundedMemo((expression: string): string | null => {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5 || !fields.every((f) => UNIX_CRON_FIELD.test(f))) {
     return 'must be a five-field unix-cron expression (minute hour day-of-month month day-of-week)';
@@ -46,7 +51,7 @@ function cronIssue(expression: string): string | null {
   } catch (error) {
     return `is not a valid cron expression: ${(error as Error).message}`;
   }
-}
+}, 1_000);
 
 /** Every problem that would stop the schedule from firing, as field paths relative to the schedule. */
 export function validateScheduleTiming(t: Omit<ScheduleTiming, 'state' | 'createdAt'>): FieldIssue[] {
@@ -91,29 +96,114 @@ export function toCronExpression(t: Omit<ScheduleTiming, 'state' | 'createdAt'>)
  * Throws a ValidationError when the schedule's timing is invalid.
  */
 export function projectFireTimes(schedule: ScheduleTiming, from: Date, to: Date, limit = MAX_FIRE_TIMES): FireTimeProjection {
+  const { instants, truncated } = projectFireInstants(schedule, from.getTime(), to.getTime(), limit);
+  return { fireTimes: instants.map((t) => new Date(t)), truncated };
+}
+
+/** projectFireTimes in epoch milliseconds, for callers that place many thousands of them. */
+export function projectFireInstants(schedule: ScheduleTiming, from: number, to: number, limit = MAX_FIRE_TIMES): { instants: number[]; truncated: boolean } {
   const issues = validateScheduleTiming(schedule);
   if (issues.length > 0) throw new ValidationError(issues, 'The schedule cannot fire');
-  const start = Math.max(from.getTime(), Date.parse(schedule.createdAt));
-  const end = to.getTime();
-  if (schedule.state === 'paused' || start >= end) return { fireTimes: [], truncated: false };
+  const start = Math.max(from, Date.parse(schedule.createdAt));
+  if (schedule.state === 'paused' || start >= to) return { instants: [], truncated: false };
 
   if (schedule.type === 'once') {
     const runAt = Date.parse(schedule.runAt!);
-    return { fireTimes: runAt >= start && runAt < end ? [new Date(runAt)] : [], truncated: false };
+    return { instants: runAt >= start && runAt < to ? [runAt] : [], truncated: false };
   }
 
-  // cron-parser yields instants strictly after currentDate and up to endDate inclusive.
-  const expression = CronExpressionParser.parse(toCronExpression(schedule)!, {
-    tz: schedule.timeZone,
-    currentDate: new Date(start - 1),
-    endDate: new Date(end - 1),
-  });
-  const fireTimes: Date[] = [];
-  while (expression.hasNext()) {
-    if (fireTimes.length === limit) return { fireTimes, truncated: true };
-    fireTimes.push(expression.next().toDate());
+  const instants = cronFireTimes(toCronExpression(schedule)!, schedule.timeZone, start, to, limit + 1);
+  const truncated = instants.length > limit;
+  if (truncated) instants.length = limit;
+  return { instants, truncated };
+}
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+interface CronParserWalk {
+  times: number[];
+  /** cron-parser gave up (its loop limit: it does on Lord Howe's half-hour fall-back) and never yields again. */
+  stalled: boolean;
+}
+
+/** cron-parser's fire times from `from` on, until one reaches `to` or `cap` are found. */
+function walkCronParser(expression: string, timeZone: string, from: number, to: number, cap = Infinity): CronParserWalk {
+  // It yields instants strictly after currentDate. Without an endDate, the only error left is giving up.
+  const parsed = CronExpressionParser.parse(expression, { tz: timeZone, currentDate: new Date(from - 1) });
+  const times: number[] = [];
+  while (times.length < cap) {
+    let next: number;
+    try {
+      next = parsed.next().getTime();
+    } catch {
+      return { times, stalled: true };
+    }
+    if (next >= to) break;
+    times.push(next);
   }
-  return { fireTimes, truncated: false };
+  return { times, stalled: false };
+}
+
+const parsedCronCalendar = boundedMemo((expression: string) => cronCalendar(CronExpressionParser.parse(expression)), 1_000);
+
+/** Fire times on the days of an offset change depend only on the expression, the zone and the change: shared by every schedule with both. */
+const walkAroundOffsetChange = boundedMemo((key: string): CronParserWalk => {
+  const [expression, timeZone, from, to] = key.split('\u0000') as [string, string, string, string];
+  return walkCronParser(expression, timeZone, Number(from), Number(to));
+}, 2_000);
+
+/**
+ * Around each offset change of the zone that touches [from, to): from the start of the local day
+ * before the change's (a midnight the change can neither skip nor repeat) to the end of the
+ * change's local day; merged.
+ */
+function offsetChangeDays(timeZone: string, from: number, to: number): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const change of zoneTransitions(timeZone, from - 2 * DAY_MS, to + 2 * DAY_MS)) {
+    const before = zoneOffsetAt(timeZone, change - 1) * MINUTE_MS;
+    const after = zoneOffsetAt(timeZone, change) * MINUTE_MS;
+    const dayStart = (Math.floor((change - 1 + before) / DAY_MS) - 1) * DAY_MS - before;
+    const dayEnd = (Math.floor((change + after) / DAY_MS) + 1) * DAY_MS - after;
+    if (dayEnd <= from || dayStart >= to) continue;
+    const last = spans.at(-1);
+    if (last && last[1] >= dayStart) last[1] = Math.max(last[1], dayEnd);
+    else spans.push([dayStart, dayEnd]);
+  }
+  return spans;
+}
+
+/**
+ * The fire times of a unix-cron expression in [from, to), in order, at most `cap`, exactly as one
+ * cron-parser walk from `from` yields them. That walk steps through wall-clock time with luxon:
+ * tens of milliseconds per schedule per month. Where the zone keeps one offset, fire times are
+ * plain arithmetic instead (fixed-offset-cron); around an offset change cron-parser still walks,
+ * so its DST rules (and failures) hold unchanged. Every walk passes the unambiguous midnight that
+ * starts such a span without DST state, so one started there agrees with one started earlier;
+ * except with an hour field of 23 hours, where state set by spring-forward outlives the day: those
+ * expressions are walked whole.
+ */
+function cronFireTimes(expression: string, timeZone: string, from: number, to: number, cap: number): number[] {
+  const cron = parsedCronCalendar(expression);
+  if (!cron || cron.hours.length === 23) return walkCronParser(expression, timeZone, from, to, cap).times;
+  const out: number[] = [];
+  let cursor = from;
+  for (const [spanFrom, spanTo] of offsetChangeDays(timeZone, from, to)) {
+    if (spanFrom > cursor) appendFireTimesAtFixedOffset(out, cron, zoneOffsetAt(timeZone, cursor), cursor, Math.min(spanFrom, to), cap);
+    if (out.length >= cap || spanFrom >= to) return out;
+    // A range that starts on such a day starts the walk there, as projecting that range alone always did.
+    const walk = spanFrom < from
+      ? walkCronParser(expression, timeZone, from, spanTo)
+      : walkAroundOffsetChange([expression, timeZone, spanFrom, spanTo].join('\u0000'));
+    for (const at of walk.times) {
+      if (at >= to || out.length >= cap) return out;
+      out.push(at);
+    }
+    if (walk.stalled) return out;
+    cursor = spanTo;
+  }
+  if (cursor < to) appendFireTimesAtFixedOffset(out, cron, zoneOffsetAt(timeZone, cursor), cursor, to, cap);
+  return out;
 }
 
 /** One line for tooltips and popovers: "Weekly (Wed 09:00 Europe/Warsaw)". */

@@ -130,6 +130,14 @@ describe('buildCalendar', () => {
     assert.deepEqual(Object.keys(out.scheduled), ['2026-03-25']);
   });
 
+  it('orders slots due at one instant by schedule name in locale order, as localeCompare does', () => {
+    const named = (id: string, name: string) => makeSchedule({ ...weekly, id, name });
+    const out = calendar({ schedules: [named('1', 'beta'), named('2', 'Alpha'), named('3', 'alpha'), named('4', 'Ägir')] });
+    // Code-unit order would be Alpha, alpha, beta, Ägir.
+    assert.deepEqual(out.scheduled['2026-03-25']!.map((s) => s.name), ['Ägir', 'alpha', 'Alpha', 'beta']);
+    assert.deepEqual(out.missed['2026-03-04']!.map((s) => s.name), ['Ägir', 'alpha', 'Alpha', 'beta']);
+  });
+
   it('warns when a schedule fires more often than the projection limit', () => {
     const everyMinute = makeSchedule({ id: 'm', type: 'cron', cron: '* * * * *' });
     const out = calendar({ schedules: [everyMinute], fireTimeLimit: 100 });
