@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { blobObjectName, canonicalManifest, manifestObjectName, sortManifest, type ManifestEntry } from '../../../shared/domain/manifest';
-import type { ListedObject, ObjectStore } from '../../../shared/register-ports';
+import { UpstreamUnavailableError, type ListedObject, type ObjectStore } from '../../../shared/register-ports';
 
 export interface StoredFile {
   entry: ManifestEntry;
@@ -19,8 +19,8 @@ export interface StoredManifest {
 /**
  * Hashes one object generation while streaming it (constant memory, whatever its size), then
  * stores it under its digest with a server-side copy pinned to that same generation: the blob's
- * bytes are the bytes that were hashed (the client checks them against the object's CRC32C as it
- * downloads). An existing blob is left alone (write-once).
+ * bytes are the bytes that were hashed (all of them: the length is checked against the object's
+ * size). An existing blob is left alone (write-once).
  */
 export async function storeFile(objects: ObjectStore, source: { bucket: string; relativePath: string; object: ListedObject }, registryBucket: string): Promise<StoredFile> {
   const pinned = { bucket: source.bucket, name: source.object.name, generation: source.object.generation };
@@ -29,6 +29,10 @@ export async function storeFile(objects: ObjectStore, source: { bucket: string; 
   for await (const chunk of objects.read(pinned)) {
     hash.update(chunk);
     size += chunk.byteLength;
+  }
+  // A read cut short without an error would name the blob after the wrong bytes: retry instead.
+  if (size !== source.object.size) {
+    throw new UpstreamUnavailableError('Cloud Storage', `read ${size} of the ${source.object.size} bytes of gs://${pinned.bucket}/${pinned.name}`);
   }
   const sha256 = hash.digest('hex');
   const outcome = await objects.copyIfAbsent(pinned, { bucket: registryBucket, name: blobObjectName(sha256) });
