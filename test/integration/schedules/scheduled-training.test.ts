@@ -80,7 +80,9 @@ describe('scheduled training: scheduler twin → trigger → Vertex twin (toy tr
     h.scheduler.faults.set({ duplicateDeliveries: 2 });
     await fireUntil(FIRST_SLOT);
 
-    assert.deepEqual(triggerStatuses(schedule.id), [200, 200]);
+    // Both deliveries end 200; one that lost the transaction race too often answers 503 first and is retried.
+    const statuses = triggerStatuses(schedule.id);
+    assert.deepEqual(statuses.filter((s) => s !== 503), [200, 200], `statuses ${statuses}`);
     assert.equal((await runOf(schedule.id)).length, 1);
     assert.equal(pipelineJobsOf(schedule.id).length, 1);
     await pipelineEnded(pipelineJobsOf(schedule.id)[0]!.name!);

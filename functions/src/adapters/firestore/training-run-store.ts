@@ -4,6 +4,7 @@ import type { TrainingRun } from '../../../../shared/schemas/training-run';
 import type { FiringRequest, FiringResult, TrainingRunStore } from '../../../../shared/training-ports';
 import { buildRangeQuery } from './calendar-queries';
 import type { FirestoreProvider } from './client';
+import { guarded } from './firestore-errors';
 import { COLLECTIONS } from './collections';
 import { runFromDoc } from './run-repository';
 import { latestRunNumberShape, runningRunsShape, scheduledBeforeShape } from './training-queries';
@@ -26,7 +27,12 @@ const ACTIVE: readonly string[] = ['scheduled', 'running'];
 export class FirestoreTrainingRunStore implements TrainingRunStore {
   constructor(private readonly firestore: FirestoreProvider) {}
 
-  async createForFiring(request: FiringRequest): Promise<FiringResult> {
+  createForFiring(request: FiringRequest): Promise<FiringResult> {
+    // A transaction that lost to a concurrent delivery too often is transient (503): Cloud Scheduler retries.
+    return guarded(() => this.createOnce(request));
+  }
+
+  private async createOnce(request: FiringRequest): Promise<FiringResult> {
     const handle = await this.firestore();
     const { db } = handle;
     const runs = db.collection(COLLECTIONS.trainingRuns);
