@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defaultEventSource } from '../../shared/domain/registry-events';
-import { BUCKET_NAME, COMMON_ENV, envReader, vertexTarget } from './env';
+import { BUCKET_NAME, COMMON_ENV, envReader, googleApiTarget, type GoogleApiTarget } from './env';
 import type { Severity } from './log';
 import { DEFAULT_SERVING_CONTAINER_IMAGE } from './register-config';
 
@@ -12,13 +12,7 @@ export interface ArtifactConfig {
   pushesBucket: string;
   /** Content-addressed blobs and manifests (`blobs/sha256/<hex>`, `manifests/sha256/<hex>.json`). */
   registryBucket: string;
-  vertex: {
-    project: string;
-    location: string;
-    /** Twins only: host and port of a gRPC endpoint replacing `<location>-aiplatform.googleapis.com`. */
-    apiEndpoint: string | null;
-    port: number | null;
-  };
+  vertex: GoogleApiTarget;
   servingContainerImage: string;
   /** The CloudEvents `source` of the `version.registered` events promotion writes. */
   eventsSource: string;
@@ -59,7 +53,7 @@ export function parseArtifactConfig(env: NodeJS.ProcessEnv = process.env): Artif
     firestoreDatabase: read(env, 'FIRESTORE_DATABASE'),
     pushesBucket: read(env, 'PUSHES_BUCKET'),
     registryBucket: read(env, 'REGISTRY_BUCKET'),
-    vertex: vertexTarget(read(env, 'VERTEX_PROJECT') ?? projectId, read(env, 'VERTEX_LOCATION'), read(env, 'VERTEX_API_ENDPOINT'), read(env, 'VERTEX_API_PORT')),
+    vertex: googleApiTarget(read(env, 'VERTEX_PROJECT') ?? projectId, read(env, 'VERTEX_LOCATION'), read(env, 'VERTEX_API_ENDPOINT'), read(env, 'VERTEX_API_PORT')),
     servingContainerImage: read(env, 'SERVING_CONTAINER_IMAGE'),
     eventsSource: read(env, 'EVENTS_SOURCE') ?? defaultEventSource(projectId),
     maxPushFiles: read(env, 'MAX_PUSH_FILES'),

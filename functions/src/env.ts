@@ -25,8 +25,20 @@ export function envReader<R extends Record<string, z.ZodType>>(rules: R) {
   };
 }
 
-/** Where a function reaches Vertex AI; the twins' override needs the host whenever a port is set. */
-export function vertexTarget(project: string, location: string, apiEndpoint: string | undefined, port: number | undefined) {
-  if (port !== undefined && apiEndpoint === undefined) throw new ConfigError('VERTEX_API_PORT', 'needs VERTEX_API_ENDPOINT');
+/** A regional Google API (Vertex AI, Cloud Scheduler) and, for the local twins, the gRPC host and port replacing it. */
+export interface GoogleApiTarget {
+  project: string;
+  location: string;
+  /** Twins only: host and port of a gRPC endpoint replacing `<location>-<service>.googleapis.com`. */
+  apiEndpoint: string | null;
+  port: number | null;
+}
+
+/** Where a function reaches a Google API; the twins' override needs the host whenever a port is set. */
+export function googleApiTarget(
+  project: string, location: string, apiEndpoint: string | undefined, port: number | undefined,
+  vars: { host: string; port: string } = { host: 'VERTEX_API_ENDPOINT', port: 'VERTEX_API_PORT' },
+): GoogleApiTarget {
+  if (port !== undefined && apiEndpoint === undefined) throw new ConfigError(vars.port, `needs ${vars.host}`);
   return { project, location, apiEndpoint: apiEndpoint ?? null, port: port ?? null };
 }

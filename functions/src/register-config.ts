@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUCKET_NAME, COMMON_ENV, envReader, vertexTarget } from './env';
+import { BUCKET_NAME, COMMON_ENV, envReader, googleApiTarget, type GoogleApiTarget } from './env';
 import type { Severity } from './log';
 import { REGISTRY_WRITES_ENV_VARS, parseRegistryWritesConfig, type RegistryWritesConfig } from './registry-config';
 
@@ -11,13 +11,7 @@ export interface RegisterConfig {
   pushesBucket: string;
   /** Content-addressed blobs and manifests (`blobs/sha256/<hex>`, `manifests/sha256/<hex>.json`). */
   registryBucket: string;
-  vertex: {
-    project: string;
-    location: string;
-    /** Twins only: host and port of a gRPC endpoint replacing `<location>-aiplatform.googleapis.com`. */
-    apiEndpoint: string | null;
-    port: number | null;
-  };
+  vertex: GoogleApiTarget;
   servingContainerImage: string;
   /** Events older than this are dropped with a log line instead of being retried forever. */
   maxEventAgeSeconds: number;
@@ -67,7 +61,7 @@ export function parseRegisterConfig(env: NodeJS.ProcessEnv = process.env): Regis
     firestoreDatabase: read(env, 'FIRESTORE_DATABASE'),
     pushesBucket: read(env, 'PUSHES_BUCKET'),
     registryBucket: read(env, 'REGISTRY_BUCKET'),
-    vertex: vertexTarget(read(env, 'VERTEX_PROJECT') ?? projectId, read(env, 'VERTEX_LOCATION'), read(env, 'VERTEX_API_ENDPOINT'), read(env, 'VERTEX_API_PORT')),
+    vertex: googleApiTarget(read(env, 'VERTEX_PROJECT') ?? projectId, read(env, 'VERTEX_LOCATION'), read(env, 'VERTEX_API_ENDPOINT'), read(env, 'VERTEX_API_PORT')),
     servingContainerImage: read(env, 'SERVING_CONTAINER_IMAGE'),
     maxEventAgeSeconds: read(env, 'MAX_EVENT_AGE_SECONDS'),
     maxPushFiles: read(env, 'MAX_PUSH_FILES'),

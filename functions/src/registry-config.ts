@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUCKET_NAME, COMMON_ENV, envReader, vertexTarget } from './env';
+import { BUCKET_NAME, COMMON_ENV, envReader, googleApiTarget, type GoogleApiTarget } from './env';
 import { defaultEventSource } from '../../shared/domain/registry-events';
 import type { Severity } from './log';
 
@@ -10,13 +10,7 @@ import type { Severity } from './log';
 export interface RegistryWritesConfig {
   projectId: string;
   firestoreDatabase: string;
-  vertex: {
-    project: string;
-    location: string;
-    /** Twins only: host and port of a gRPC endpoint replacing `<location>-aiplatform.googleapis.com`. */
-    apiEndpoint: string | null;
-    port: number | null;
-  };
+  vertex: GoogleApiTarget;
   events: {
     /** Topic id in the project, or `projects/<p>/topics/<t>`. */
     topic: string;
@@ -70,7 +64,7 @@ export function parseRegistryWritesConfig(env: NodeJS.ProcessEnv = process.env):
   return {
     projectId,
     firestoreDatabase: read(env, 'FIRESTORE_DATABASE'),
-    vertex: vertexTarget(read(env, 'VERTEX_PROJECT') ?? projectId, read(env, 'VERTEX_LOCATION'), read(env, 'VERTEX_API_ENDPOINT'), read(env, 'VERTEX_API_PORT')),
+    vertex: googleApiTarget(read(env, 'VERTEX_PROJECT') ?? projectId, read(env, 'VERTEX_LOCATION'), read(env, 'VERTEX_API_ENDPOINT'), read(env, 'VERTEX_API_PORT')),
     events: {
       topic: read(env, 'EVENTS_TOPIC'),
       source: read(env, 'EVENTS_SOURCE') ?? defaultEventSource(projectId),

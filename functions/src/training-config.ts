@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../shared/errors';
-import { BUCKET_NAME, COMMON_ENV, envReader } from './env';
+import { BUCKET_NAME, COMMON_ENV, envReader, googleApiTarget, type GoogleApiTarget } from './env';
 import type { Severity } from './log';
 
 /**
@@ -11,13 +10,7 @@ import type { Severity } from './log';
  */
 
 export interface SchedulingConfig {
-  scheduler: {
-    project: string;
-    location: string;
-    /** Twins only: host and port of a gRPC endpoint replacing cloudscheduler.googleapis.com. */
-    apiEndpoint: string | null;
-    port: number | null;
-  };
+  scheduler: GoogleApiTarget;
   /** Every job's HTTP target: the trigger function, called with an OIDC token of the scheduler's service account. */
   target: { uri: string; audience: string; serviceAccountEmail: string };
 }
@@ -32,11 +25,7 @@ export interface CallerConfig {
   issuer: string | null;
 }
 
-export interface PipelineConfig {
-  project: string;
-  location: string;
-  apiEndpoint: string | null;
-  port: number | null;
+export interface PipelineConfig extends GoogleApiTarget {
   /** The identity pipeline steps run as; null: Vertex's default. */
   serviceAccount: string | null;
   /** gs:// root for pipeline outputs, when templates do not set one. */
@@ -113,22 +102,13 @@ export const SYNC_RUNS_REQUIRED_ENV_VARS: Name[] = [...TRIGGER_REQUIRED_ENV_VARS
 
 const read = envReader(rules);
 
-/** A gRPC endpoint override: both or neither of host and port's host. */
-function endpoint(env: NodeJS.ProcessEnv, host: 'SCHEDULER_API_ENDPOINT' | 'VERTEX_API_ENDPOINT', port: 'SCHEDULER_API_PORT' | 'VERTEX_API_PORT') {
-  const apiEndpoint = read(env, host) ?? null;
-  const apiPort = read(env, port) ?? null;
-  if (apiPort !== null && apiEndpoint === null) throw new ConfigError(port, `needs ${host}`);
-  return { apiEndpoint, port: apiPort };
-}
-
 export function parseSchedulingConfig(env: NodeJS.ProcessEnv = process.env): SchedulingConfig {
   const uri = read(env, 'TRIGGER_URL');
   return {
-    scheduler: {
-      project: read(env, 'SCHEDULER_PROJECT') ?? read(env, 'GOOGLE_CLOUD_PROJECT'),
-      location: read(env, 'SCHEDULER_LOCATION'),
-      ...endpoint(env, 'SCHEDULER_API_ENDPOINT', 'SCHEDULER_API_PORT'),
-    },
+    scheduler: googleApiTarget(
+      read(env, 'SCHEDULER_PROJECT') ?? read(env, 'GOOGLE_CLOUD_PROJECT'), read(env, 'SCHEDULER_LOCATION'),
+      read(env, 'SCHEDULER_API_ENDPOINT'), read(env, 'SCHEDULER_API_PORT'), { host: 'SCHEDULER_API_ENDPOINT', port: 'SCHEDULER_API_PORT' },
+    ),
     target: { uri, audience: read(env, 'TRIGGER_AUDIENCE') ?? uri, serviceAccountEmail: read(env, 'SCHEDULER_SERVICE_ACCOUNT') },
   };
 }
@@ -146,9 +126,7 @@ export function parseTriggerConfig(env: NodeJS.ProcessEnv = process.env): Trigge
     },
     pushesBucket: read(env, 'PUSHES_BUCKET'),
     vertex: {
-      project: read(env, 'VERTEX_PROJECT') ?? projectId,
-      location: read(env, 'VERTEX_LOCATION'),
-      ...endpoint(env, 'VERTEX_API_ENDPOINT', 'VERTEX_API_PORT'),
+      ...googleApiTarget(read(env, 'VERTEX_PROJECT') ?? projectId, read(env, 'VERTEX_LOCATION'), read(env, 'VERTEX_API_ENDPOINT'), read(env, 'VERTEX_API_PORT')),
       serviceAccount: read(env, 'PIPELINE_SERVICE_ACCOUNT') ?? null,
       pipelineRoot: read(env, 'PIPELINE_ROOT') ?? null,
     },

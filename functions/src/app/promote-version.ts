@@ -18,21 +18,12 @@ import type { Logger } from '../log';
 import { mapWithConcurrency, storeFile, storeManifest, type StoredManifest } from './content-addressing';
 import { advanceLatest, mirrorVersion, type LatestAlias } from './mirror-version';
 import { evaluationOf, readPushedMetrics } from './pushed-metrics';
-import { pushIdOf } from './register-push';
+import { pushIdOf, type RegisterSettings } from './register-push';
 
-export interface PromotionSettings {
+/** Registration's settings (the claim lease then covers the API's request timeout), plus where promotion reads. */
+export interface PromotionSettings extends RegisterSettings {
   /** Promotion takes directories of this bucket only. */
   pushesBucket: string;
-  registryBucket: string;
-  servingContainerImage: string;
-  maxPushFiles: number;
-  /** metrics.json and `*.index.json` larger than this are refused rather than buffered. */
-  maxJsonBytes: number;
-  hashConcurrency: number;
-  /** How long a promotion's claims keep others away (at least the API's request timeout). */
-  claimLeaseMs: number;
-  mirrorAttempts: number;
-  mirrorRetryDelayMs: number;
 }
 
 export interface PromotionDeps {

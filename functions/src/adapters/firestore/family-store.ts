@@ -3,7 +3,7 @@ import type { FamilyStore } from '../../../../shared/artifact-ports';
 import { Family } from '../../../../shared/schemas/family';
 import type { FirestoreHandle, FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
-import { translateFirestoreError } from './firestore-errors';
+import { guarded } from './firestore-errors';
 import { timestampsToIso } from './timestamps';
 
 const ALREADY_EXISTS = 6;
@@ -48,13 +48,8 @@ export class FirestoreFamilyStore implements FamilyStore {
     });
   }
 
-  private async guard<T>(fn: (handle: FirestoreHandle) => Promise<T>): Promise<T> {
-    const handle = await this.firestore();
-    try {
-      return await fn(handle);
-    } catch (error) {
-      throw translateFirestoreError(error);
-    }
+  private guard<T>(fn: (handle: FirestoreHandle) => Promise<T>): Promise<T> {
+    return guarded(async () => fn(await this.firestore()));
   }
 }
 

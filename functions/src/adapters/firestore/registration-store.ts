@@ -5,7 +5,7 @@ import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import { PushRecord } from '../../../../shared/schemas/push-record';
 import type { FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
-import { translateFirestoreError } from './firestore-errors';
+import { guarded } from './firestore-errors';
 import { addToOutbox } from './outbox';
 import { mirrorsDueShape } from './registry-queries';
 import { timestampsToIso } from './timestamps';
@@ -173,13 +173,8 @@ export class FirestoreRegistrationStore implements RegistrationStore {
     });
   }
 
-  private async guard<T>(fn: (handle: Awaited<ReturnType<FirestoreProvider>>) => Promise<T>): Promise<T> {
-    const handle = await this.firestore();
-    try {
-      return await fn(handle);
-    } catch (error) {
-      throw translateFirestoreError(error);
-    }
+  private guard<T>(fn: (handle: Awaited<ReturnType<FirestoreProvider>>) => Promise<T>): Promise<T> {
+    return guarded(async () => fn(await this.firestore()));
   }
 }
 

@@ -3,7 +3,7 @@ import type { LabelClaim, VersionLabelStore } from '../../../../shared/artifact-
 import { IsoDateTime } from '../../../../shared/schemas/common';
 import type { FirestoreHandle, FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
-import { translateFirestoreError } from './firestore-errors';
+import { guarded } from './firestore-errors';
 
 /** `families/{familyId}/versionLabels/{label}`: who holds an explicit label of the family. */
 const LABELS = 'versionLabels';
@@ -65,13 +65,8 @@ export class FirestoreVersionLabelStore implements VersionLabelStore {
     }));
   }
 
-  private async guard<T>(fn: (handle: FirestoreHandle) => Promise<T>): Promise<T> {
-    const handle = await this.firestore();
-    try {
-      return await fn(handle);
-    } catch (error) {
-      throw translateFirestoreError(error);
-    }
+  private guard<T>(fn: (handle: FirestoreHandle) => Promise<T>): Promise<T> {
+    return guarded(async () => fn(await this.firestore()));
   }
 }
 
