@@ -39,7 +39,8 @@ function interfaces(dts: string): Map<string, { name: string; required: boolean;
 function blockOf(all: ReturnType<typeof interfaces>, iface: string, seen: Set<string> = new Set()): Block {
   const block: Block = new Map();
   for (const { name, required, type } of all.get(iface) ?? []) {
-    // A type naming another interface of the file (`X`, `X[] | cdktf.IResolvable`) is a nested block.
+    // A type naming another interface of the file (`X`, `X[] | cdktf.IResolvable`) is a nested block;
+    // `seen` only guards against a self-referencing schema.
     const nested = [...type.matchAll(/\b\w+\b/g)].map(([w]) => w).find((w) => w !== iface && all.has(w));
     const arg: Argument = { required };
     if (nested && !seen.has(nested)) arg.block = blockOf(all, nested, new Set([...seen, iface]));
@@ -48,7 +49,7 @@ function blockOf(all: ReturnType<typeof interfaces>, iface: string, seen: Set<st
   return block;
 }
 
-let index: Map<string, { dir: string; className: string; data: boolean }> | undefined;
+let index: Map<string, { dir: string; className: string }> | undefined;
 
 /** Terraform type → generated class, from each `<Class>.tfResourceType = "<type>";` (one scan, ~0.3 s). */
 function typeIndex() {
@@ -60,7 +61,7 @@ function typeIndex() {
     for (const [, className, type] of js.matchAll(/^(\w+)\.tfResourceType = "([^"]+)";$/gm)) {
       const base = new RegExp(`^class ${className} extends cdktf\\.(\\w+)`, 'm').exec(js)?.[1];
       if (base === 'TerraformResource' || base === 'TerraformDataSource') {
-        index.set(`${base === 'TerraformDataSource' ? 'data' : 'resource'}:${type}`, { dir: dir.name, className: className!, data: base === 'TerraformDataSource' });
+        index.set(`${base === 'TerraformDataSource' ? 'data' : 'resource'}:${type}`, { dir: dir.name, className: className! });
       }
     }
   }
