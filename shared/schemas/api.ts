@@ -32,6 +32,10 @@ export const EmptyQuery = z.strictObject({});
 
 export const VersionIdParam = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9_-]*-v[0-9]+$/, 'is not a version id (expected <family>-v<n>)');
 
+/** Where a version id is accepted, so is an alias or version reference (resolved before the route runs). */
+export const VersionRefParam = z.string().min(1).max(300)
+  .describe('A version: its id (`<family>-v<n>`), `<family>@v<n>` or `<family>@<alias>` such as `fraud@prod`');
+
 /** What the API returns for a version: the stored version plus what is derived from it. */
 export type ModelVersionView = ModelVersion & {
   status: VersionStatus;

@@ -19,6 +19,8 @@ import { buildRegistryWrites, type RegistryWrites } from './registry-writes';
 import { buildTrainingSchedules } from './scheduling';
 import { calendarRoutes } from '../http/routes/calendar-routes';
 import { healthRoutes } from '../http/routes/health-routes';
+import { openApiRoutes } from '../http/routes/openapi-routes';
+import type { Route } from '../http/route';
 import { modelReadRoutes } from '../http/routes/model-routes';
 import { devTokenVerifier, googleIdTokenVerifier } from '../http/token-verifiers';
 import { createLogger } from '../log';
@@ -32,6 +34,8 @@ export interface ApiParts {
   handler: HttpHandler;
   /** Deployment, aliases, lifecycle and the events outbox (the local stack drains it on a timer). */
   writes: RegistryWrites;
+  /** What the handler serves (the OpenAPI document is built from it). */
+  routes: Route[];
 }
 
 /** Composition root of the HTTP API: config → adapters → use cases → routes. No client is built here. */
@@ -57,20 +61,22 @@ export function buildApiParts(config: ApiConfig, overrides: ApiOverrides = {}): 
   const artifacts = config.artifacts
     ? buildArtifactRoutes(config.artifacts, firestore, { aliases: writes.aliases, flusher: writes.drainer }, { log })
     : null;
+  const served = [
+    ...healthRoutes(),
+    // `family@alias` works wherever a version id does.
+    ...withVersionRefs(modelReadRoutes(reader), writes.resolveVersionRef),
+    ...writes.routes,
+    ...(artifacts ? withVersionRefs(artifacts.routes, writes.resolveVersionRef) : []),
+    ...calendarRoutes(calendar),
+    ...(schedules ? scheduleRoutes(schedules) : []),
+    ...mirrorRoutes(retry, writes.resolveVersionRef),
+  ];
+  const routes = [...served, ...openApiRoutes(served)];
   const handler = createApiHandler({
-    routes: [
-      ...healthRoutes(),
-      // `family@alias` works wherever a version id does.
-      ...withVersionRefs(modelReadRoutes(reader), writes.resolveVersionRef),
-      ...writes.routes,
-      ...(artifacts ? withVersionRefs(artifacts.routes, writes.resolveVersionRef) : []),
-      ...calendarRoutes(calendar),
-      ...(schedules ? scheduleRoutes(schedules) : []),
-      ...mirrorRoutes(retry, writes.resolveVersionRef),
-    ],
+    routes,
     authenticator: createAuthenticator(verifier, config.roleBindings, new FirestoreRoleDirectory(firestore)),
     corsOrigins: config.corsOrigins,
     log,
   });
-  return { handler, writes };
+  return { handler, writes, routes };
 }

@@ -1,6 +1,8 @@
 import FindMyWay from 'find-my-way';
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { DomainError } from '../../../shared/errors';
+import { EmptyQuery } from '../../../shared/schemas/api';
+import { parseOrThrow } from '../../../shared/validation';
 import type { Logger } from '../log';
 import { requireRole, type Authenticator } from './auth';
 import { toErrorReply } from './error-status';
@@ -61,10 +63,13 @@ export function createApiHandler({ routes, authenticator, corsOrigins, log }: Ap
       const principal = route.role === 'public' ? null : await authenticator.authenticate(req.headers.authorization);
       if (principal && route.role !== 'public') requireRole(principal, route.role);
       checkRequestBody(req);
+      const query = (req.query ?? {}) as Record<string, unknown>;
+      // A route that documents no query parameters accepts none (its handler may not look).
+      if (!route.doc.query) parseOrThrow(EmptyQuery, query, 'query');
       const reply = await route.handle({
         req, res, principal,
         params: match.params as Record<string, string>,
-        query: (req.query ?? {}) as Record<string, unknown>,
+        query,
         body: req.body,
       });
       if (reply) {

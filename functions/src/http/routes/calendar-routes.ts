@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../../../shared/validation';
 import { canonicalTimeZone, isValidTimeZone } from '../../../../shared/domain/schedule-projection';
+import { CalendarResponseSchema } from '../../../../shared/schemas/responses';
 import type { CalendarReader } from '../../app/calendar';
 import type { Route } from '../route';
 
@@ -23,6 +24,10 @@ export function calendarRoutes(reader: CalendarReader): Route[] {
   return [
     {
       method: 'GET', path: '/api/training-schedules/calendar', role: 'viewer',
+      doc: {
+        operationId: 'getCalendar', summary: 'Training calendar: scheduled fires, past runs and missed slots per day',
+        query: CalendarQueryParams, responses: { 200: { description: 'The calendar window', schema: CalendarResponseSchema }  },
+      },
       async handle({ query }) {
         const q = parseOrThrow(CalendarQueryParams, query, 'query');
         return { body: await reader.read({ tz: q.tz, weeksPast: q.weeks_past, weeksFuture: q.weeks_future }) };

@@ -1,6 +1,7 @@
 import { parseOrThrow } from '../../../../shared/validation';
-import { EmptyQuery } from '../../../../shared/schemas/api';
+import { EmptyQuery, VersionRefParam } from '../../../../shared/schemas/api';
 import { DeployRequest, UndeployRequest } from '../../../../shared/schemas/deployment';
+import { DeploymentHistoryResponseSchema, DeploymentResultSchema } from '../../../../shared/schemas/responses';
 import type { VersionRefResolver } from '../../app/aliases';
 import type { DeploymentService } from '../../app/deployments';
 import type { Principal } from '../auth';
@@ -16,6 +17,10 @@ export function deploymentRoutes(deployments: DeploymentService, resolve: Versio
   return [
     {
       method: 'POST', path: '/api/models/:id/deploy', role: 'deployer',
+      doc: {
+        operationId: 'deployModel', summary: 'Deploy a version to a Vertex AI endpoint (blessed ones, or forced)',
+        params: { id: VersionRefParam }, query: EmptyQuery, body: DeployRequest, bodyOptional: true, responses: { 200: { description: 'What changed', schema: DeploymentResultSchema }  }, errors: ['NOT_FOUND', 'NOT_BLESSED', 'CONFLICT'],
+      },
       async handle({ params, query, body, principal }) {
         parseOrThrow(EmptyQuery, query, 'query');
         const request = parseOrThrow(DeployRequest, body ?? {}, 'body');
@@ -24,6 +29,10 @@ export function deploymentRoutes(deployments: DeploymentService, resolve: Versio
     },
     {
       method: 'POST', path: '/api/models/:id/undeploy', role: 'deployer',
+      doc: {
+        operationId: 'undeployModel', summary: 'Take a version off its endpoint',
+        params: { id: VersionRefParam }, query: EmptyQuery, body: UndeployRequest, bodyOptional: true, responses: { 200: { description: 'What changed', schema: DeploymentResultSchema }  }, errors: ['NOT_FOUND', 'CONFLICT'],
+      },
       async handle({ params, query, body, principal }) {
         parseOrThrow(EmptyQuery, query, 'query');
         const request = parseOrThrow(UndeployRequest, body ?? {}, 'body');
@@ -32,6 +41,10 @@ export function deploymentRoutes(deployments: DeploymentService, resolve: Versio
     },
     {
       method: 'GET', path: '/api/models/:id/deployments', role: 'viewer',
+      doc: {
+        operationId: 'listDeployments', summary: 'Deploy and undeploy history of a version',
+        params: { id: VersionRefParam }, query: EmptyQuery, responses: { 200: { description: 'The history, newest first', schema: DeploymentHistoryResponseSchema }  }, errors: ['NOT_FOUND'],
+      },
       async handle({ params, query }) {
         parseOrThrow(EmptyQuery, query, 'query');
         const versionId = await resolve(params.id!);

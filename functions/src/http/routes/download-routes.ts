@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { DomainError } from '../../../../shared/errors';
 import { parseOrThrow } from '../../../../shared/validation';
 import { EmptyQuery, VersionIdParam } from '../../../../shared/schemas/api';
+import { VersionManifestResponseSchema } from '../../../../shared/schemas/responses';
 import type { VersionArchives } from '../../app/version-archive';
 import type { Route } from '../route';
 
@@ -11,6 +12,10 @@ export function downloadRoutes(archives: VersionArchives): Route[] {
   return [
     {
       method: 'GET', path: '/api/models/:id/download', role: 'viewer',
+      doc: {
+        operationId: 'downloadModel', summary: 'The version as a ZIP: manifest.json and the model files, each checked against its SHA-256',
+        query: EmptyQuery, responses: { 200: { description: 'The ZIP, streamed', contentType: 'application/zip' }  }, errors: ['NOT_FOUND', 'INTEGRITY_FAILED'],
+      },
       async handle({ params, query, res }) {
         parseOrThrow(EmptyQuery, query, 'query');
         // Errors up to here (unknown version, bad manifest) are still JSON answers.
@@ -36,6 +41,10 @@ export function downloadRoutes(archives: VersionArchives): Route[] {
     },
     {
       method: 'GET', path: '/api/models/:id/manifest', role: 'viewer',
+      doc: {
+        operationId: 'getManifest', summary: "The version's files with sizes and SHA-256 digests",
+        query: EmptyQuery, responses: { 200: { description: 'The manifest', schema: VersionManifestResponseSchema }  }, errors: ['NOT_FOUND'],
+      },
       async handle({ params, query }) {
         parseOrThrow(EmptyQuery, query, 'query');
         return { body: await archives.manifest(id(params)) };

@@ -3,6 +3,8 @@ import { toVersionView } from '../../../../shared/domain/version-view';
 import { EmptyQuery } from '../../../../shared/schemas/api';
 import { CreateFamilyRequest, ListFamiliesQuery, PromoteRequest } from '../../../../shared/schemas/artifact-api';
 import { Slug } from '../../../../shared/schemas/common';
+import { Family } from '../../../../shared/schemas/family';
+import { FamilyDetailSchema, ListFamiliesResponseSchema, ModelVersionViewSchema } from '../../../../shared/schemas/responses';
 import type { FamilyService } from '../../app/families';
 import type { VersionPromotion } from '../../app/promote-version';
 import type { Route } from '../route';
@@ -17,6 +19,10 @@ export function familyRoutes(families: FamilyService, promotion: VersionPromotio
   return [
     {
       method: 'POST', path: '/api/families', role: 'editor',
+      doc: {
+        operationId: 'createFamily', summary: 'Create a model family',
+        query: EmptyQuery, body: CreateFamilyRequest, responses: { 201: { description: 'The family', schema: Family }  }, errors: ['ALREADY_EXISTS'],
+      },
       async handle({ query, body }) {
         parseOrThrow(EmptyQuery, query, 'query');
         const created = await families.create(parseOrThrow(CreateFamilyRequest, body ?? {}, 'body'));
@@ -25,6 +31,10 @@ export function familyRoutes(families: FamilyService, promotion: VersionPromotio
     },
     {
       method: 'GET', path: '/api/families', role: 'viewer',
+      doc: {
+        operationId: 'listFamilies', summary: 'List model families',
+        query: ListFamiliesQuery, responses: { 200: { description: 'A page of families', schema: ListFamiliesResponseSchema }  },
+      },
       async handle({ query }) {
         const q = parseOrThrow(ListFamiliesQuery, query, 'query');
         return { body: await families.list(q.page_size, q.cursor) };
@@ -32,6 +42,10 @@ export function familyRoutes(families: FamilyService, promotion: VersionPromotio
     },
     {
       method: 'GET', path: '/api/families/:familyId', role: 'viewer',
+      doc: {
+        operationId: 'getFamily', summary: 'One family with its version count and latest version',
+        params: { familyId: Slug }, query: EmptyQuery, responses: { 200: { description: 'The family', schema: FamilyDetailSchema }  }, errors: ['NOT_FOUND'],
+      },
       async handle({ params, query }) {
         parseOrThrow(EmptyQuery, query, 'query');
         return { body: await families.get(family(params)) };
@@ -40,6 +54,10 @@ export function familyRoutes(families: FamilyService, promotion: VersionPromotio
     {
       // `::` is find-my-way's escape for a literal `:` (AIP-136 custom method).
       method: 'POST', path: '/api/families/:familyId/versions::promote', role: 'editor',
+      doc: {
+        operationId: 'promoteVersion', summary: 'Register a new immutable version from a directory in the pushes bucket',
+        params: { familyId: Slug }, query: EmptyQuery, body: PromoteRequest, responses: { 201: { description: 'The new version', schema: ModelVersionViewSchema }, 200: { description: 'The same request was already promoted: that version', schema: ModelVersionViewSchema }  }, errors: ['NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE'],
+      },
       async handle({ params, query, body, principal }) {
         parseOrThrow(EmptyQuery, query, 'query');
         const familyId = family(params);

@@ -1,6 +1,11 @@
+import { HealthResponseSchema } from '../../../../shared/schemas/responses';
 import type { Route } from '../route';
 
 /** Liveness for load balancers and the local stack; public and free of I/O. */
 export function healthRoutes(): Route[] {
-  return [{ method: 'GET', path: '/api/health', role: 'public', handle: async () => ({ body: { ok: true } }) }];
+  return [{
+    method: 'GET', path: '/api/health', role: 'public',
+    doc: { operationId: 'health', summary: 'Liveness', responses: { 200: { description: 'Up', schema: HealthResponseSchema } } },
+    handle: async () => ({ body: { ok: true } }),
+  }];
 }

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../../../shared/validation';
 import { toVersionView } from '../../../../shared/domain/version-view';
-import { EmptyQuery } from '../../../../shared/schemas/api';
+import { EmptyQuery, VersionRefParam } from '../../../../shared/schemas/api';
+import { ModelVersionViewSchema } from '../../../../shared/schemas/responses';
 import type { VersionRefResolver } from '../../app/aliases';
 import type { MirrorRetry } from '../../app/retry-mirror';
 import type { Route } from '../route';
 
 const RunId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'is not a training run id');
-const EmptyBody = z.union([z.undefined(), z.strictObject({})]);
+const NoFields = z.strictObject({});
+const EmptyBody = z.union([z.undefined(), NoFields]);
 
 /**
  * Retries of a failed (or abandoned) Vertex AI mirror at once, without waiting for the minute job:
@@ -18,6 +20,10 @@ export function mirrorRoutes(retry: MirrorRetry, resolve: VersionRefResolver): R
   return [
     {
       method: 'POST', path: '/api/training-runs/:id/register', role: 'editor',
+      doc: {
+        operationId: 'retryRunRegistration', summary: "Retry the Vertex AI registration of a training run's version now",
+        params: { id: RunId }, query: EmptyQuery, body: NoFields, bodyOptional: true, responses: { 200: { description: 'The version, mirrored', schema: ModelVersionViewSchema }  }, errors: ['NOT_FOUND', 'CONFLICT', 'ALREADY_EXISTS'],
+      },
       async handle({ params, query, body }) {
         parseOrThrow(EmptyQuery, query, 'query');
         parseOrThrow(EmptyBody, isEmptyBody(body) ? undefined : body, 'body');
@@ -27,6 +33,10 @@ export function mirrorRoutes(retry: MirrorRetry, resolve: VersionRefResolver): R
     },
     {
       method: 'POST', path: '/api/models/:id/mirror', role: 'editor',
+      doc: {
+        operationId: 'retryMirror', summary: 'Retry the Vertex AI registration of a version now',
+        params: { id: VersionRefParam }, query: EmptyQuery, body: NoFields, bodyOptional: true, responses: { 200: { description: 'The version, mirrored', schema: ModelVersionViewSchema }  }, errors: ['NOT_FOUND', 'CONFLICT', 'ALREADY_EXISTS'],
+      },
       async handle({ params, query, body }) {
         parseOrThrow(EmptyQuery, query, 'query');
         parseOrThrow(EmptyBody, isEmptyBody(body) ? undefined : body, 'body');

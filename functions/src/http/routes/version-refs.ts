@@ -1,3 +1,4 @@
+import { VersionRefParam } from '../../../../shared/schemas/api';
 import type { VersionRefResolver } from '../../app/aliases';
 import type { Route } from '../route';
 
@@ -8,6 +9,7 @@ import type { Route } from '../route';
 export function withVersionRefs(routes: Route[], resolve: VersionRefResolver): Route[] {
   return routes.map((route) => (!route.path.includes('/:id') ? route : {
     ...route,
+    doc: { ...route.doc, params: { ...route.doc.params, id: VersionRefParam }, errors: [...new Set([...(route.doc.errors ?? []), 'NOT_FOUND' as const])] },
     async handle(ctx) {
       const id = ctx.params.id;
       return route.handle(id === undefined ? ctx : { ...ctx, params: { ...ctx.params, id: await resolve(id) } });

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { STATUS_BADGES } from '../domain/status';
+import { ModelType } from './common';
+import { AliasHistoryEntry, AliasRecord, DeploymentHistoryEntry } from './deployment';
+import { Family } from './family';
+import { Deployment, ModelVersion, VersionStatus } from './model-version';
+import { ScheduleRecord } from './schedule-api';
+import { SCHEDULE_TYPES } from './schedule';
+import { RunStatus, TrainingRun } from './training-run';
+
+/**
+ * What the API answers, as schemas: the OpenAPI document is generated from them, and
+ * `functions/src/http/openapi/response-types-check.ts` keeps each one equal to the type the server code returns.
+ */
+
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable(), pageSize: z.number().int() });
+
+export const PrimaryMetricSchema = z.object({
+  name: z.enum(['recall_at_100', 'rmse']),
+  label: z.enum(['R@100', 'RMSE']),
+  value: z.number(),
+  higherIsBetter: z.boolean(),
+});
+
+export const MetricDeltaSchema = z.object({
+  metric: z.string(),
+  from: z.number().nullable(),
+  to: z.number().nullable(),
+  change: z.number().nullable(),
+  direction: z.enum(['up', 'down', 'same']).nullable(),
+  improved: z.boolean().nullable(),
+});
+
+const badges = Object.values(STATUS_BADGES) as [(typeof STATUS_BADGES)[keyof typeof STATUS_BADGES], ...(typeof STATUS_BADGES)[keyof typeof STATUS_BADGES][]];
+
+export const ModelVersionViewSchema = ModelVersion.extend({
+  status: VersionStatus,
+  badge: z.enum(badges),
+  primaryMetric: PrimaryMetricSchema.nullable(),
+});
+
+export const ListModelsResponseSchema = page(ModelVersionViewSchema);
+
+export const SummaryResponseSchema = z.object({
+  total: z.number().int(),
+  blessed: z.number().int(),
+  deployed: z.number().int(),
+  idle: z.number().int(),
+  notBlessed: z.number().int(),
+  pending: z.number().int(),
+  latest: z.object({ versionId: z.string(), name: z.string(), registeredAt: z.string() }).nullable(),
+});
+
+export const VersionsResponseSchema = z.object({
+  familyId: z.string(),
+  versionId: z.string(),
+  items: z.array(ModelVersionViewSchema.extend({ deltas: z.array(MetricDeltaSchema), previousVersion: z.number().int().nullable() })),
+});
+
+export const LineageResponseSchema = z.object({
+  versionId: z.string(),
+  nodes: z.array(z.object({
+    id: z.string(),
+    kind: z.enum(['experiment', 'training_run', 'model', 'dataset', 'feature_config', 'model_config']),
+    label: z.string(),
+    detail: z.string(),
+    status: z.string().optional(),
+    metric: z.object({ label: z.string(), value: z.number() }).nullable().optional(),
+  })),
+  edges: z.array(z.object({ from: z.string(), to: z.string() })),
+  relatedRuns: z.array(TrainingRun.pick({ id: true, name: true, status: true, completedAt: true, blessed: true, versionId: true }).extend({
+    primaryMetric: PrimaryMetricSchema.nullable(),
+    isThisModel: z.boolean(),
+  })),
+});
+
+export const CompareResponseSchema = z.object({
+  familyId: z.string(),
+  from: ModelVersionViewSchema,
+  to: ModelVersionViewSchema,
+  deltas: z.array(MetricDeltaSchema),
+});
+
+export const ArchiveResponseSchema = z.object({ changed: z.boolean(), version: ModelVersionViewSchema });
+
+export const DeleteVersionResponseSchema = z.object({
+  deleted: z.string(),
+  blobDigests: z.array(z.string()).nullable(),
+  latest: z.number().int().nullable(),
+});
+
+export const DeploymentResultSchema = z.object({
+  changed: z.boolean(),
+  version: ModelVersionViewSchema,
+  deployment: Deployment.nullable(),
+  replaced: z.array(z.string()),
+});
+
+export const DeploymentHistoryResponseSchema = z.object({ versionId: z.string(), items: z.array(DeploymentHistoryEntry) });
+
+export const AliasResultSchema = z.object({ changed: z.boolean(), alias: AliasRecord.nullable(), previousVersion: z.number().int().nullable() });
+
+export const AliasListResponseSchema = z.object({ familyId: z.string(), aliases: z.array(AliasRecord), history: z.array(AliasHistoryEntry) });
+
+export const ListFamiliesResponseSchema = page(Family);
+export const FamilyDetailSchema = Family.extend({ versionCount: z.number().int(), latest: ModelVersionViewSchema.nullable() });
+
+export const ManifestEntrySchema = z.object({
+  path: z.string(),
+  size: z.number().int(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  contentType: z.string().nullable(),
+});
+
+export const VersionManifestResponseSchema = z.object({
+  versionId: z.string(),
+  familyId: z.string(),
+  manifestDigest: z.string(),
+  format: ModelVersion.shape.artifacts.shape.format,
+  sizeBytes: z.number().int(),
+  fileCount: z.number().int(),
+  files: z.array(ManifestEntrySchema),
+});
+
+export const ScheduleViewSchema = ScheduleRecord.extend({
+  description: z.string(),
+  nextFireTime: z.string().nullable(),
+});
+export const ListSchedulesResponseSchema = page(ScheduleViewSchema);
+
+const byDay = <T extends z.ZodType>(entry: T) => z.record(z.string(), z.array(entry));
+
+export const CalendarResponseSchema = z.object({
+  window: z.object({
+    start: z.string(), end: z.string(), tz: z.string(), weeksPast: z.number().int(), weeksFuture: z.number().int(),
+    today: z.string(), days: z.array(z.string()),
+  }),
+  scheduled: byDay(z.object({
+    scheduleId: z.string(), name: z.string(), type: ModelType, scheduleType: z.enum(SCHEDULE_TYPES),
+    description: z.string(), fireTime: z.string(), familyId: z.string(),
+  })),
+  historical: byDay(z.object({
+    runId: z.string(), name: z.string(), status: RunStatus, type: ModelType, familyId: z.string(),
+    versionId: z.string().nullable(), scheduleId: z.string().nullable(), at: z.string(),
+  })),
+  missed: byDay(z.object({ scheduleId: z.string(), name: z.string(), familyId: z.string(), fireTime: z.string() })),
+  families: z.array(z.object({ familyId: z.string(), lastBlessedAt: z.string().nullable(), daysSinceLastBlessed: z.number().int().nullable() })),
+  warnings: z.array(z.object({
+    code: z.enum(['SCHEDULE_INVALID', 'SCHEDULE_TRUNCATED', 'SCHEDULES_TRUNCATED', 'RUNS_TRUNCATED', 'FAMILIES_TRUNCATED']),
+    message: z.string(),
+    scheduleId: z.string().optional(),
+  })),
+});
+
+export const HealthResponseSchema = z.object({ ok: z.literal(true) });
+
+/** Every failure: a stable code, a message, the fields at fault for validation errors, and details. */
+export const ErrorBodySchema = z.object({
+  error: z.looseObject({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
