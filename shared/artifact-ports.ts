@@ -1,5 +1,6 @@
 import type { ObjectLocation } from './register-ports';
 import type { Family } from './schemas/family';
+import type { PushRecord } from './schemas/push-record';
 
 /** Ports of families, promotion and downloads; adapters in functions/src/adapters. */
 
@@ -11,6 +12,13 @@ export interface FamilyStore {
   list(afterId: string | null, limit: number): Promise<Family[]>;
   /** How many version documents the family has (deleted versions are not counted). */
   countVersions(familyId: string): Promise<number>;
+}
+
+/** What became of each pushed directory: registered as a version, refused (and why), or in progress. */
+export interface PushReader {
+  get(id: string): Promise<PushRecord | null>;
+  /** Newest first (by `recordedAt`, then id), after the given position, at most `limit`. */
+  recent(after: { recordedAt: string; id: string } | null, limit: number): Promise<PushRecord[]>;
 }
 
 export type LabelClaim =

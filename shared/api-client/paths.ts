@@ -85,6 +85,14 @@ export type paths = {
     /** The version's files with sizes and SHA-256 digests */
     get: operations["getManifest"];
   };
+  "/api/pushes": {
+    /** Pushed directories, newest first: registered, refused (with the reason) or registering */
+    get: operations["listPushes"];
+  };
+  "/api/pushes/{pushId}": {
+    /** What became of one pushed directory */
+    get: operations["getPush"];
+  };
   "/api/training-schedules/calendar": {
     /** Training calendar: scheduled fires, past runs and missed slots per day */
     get: operations["getCalendar"];
@@ -344,6 +352,28 @@ export type components = {
         value: number;
         higherIsBetter: boolean;
       }) | null;
+    };
+    Push: {
+      id: string;
+      bucket: string;
+      prefix: string | null;
+      objectName: string;
+      /** @enum {string} */
+      state: "registering" | "registered" | "failed";
+      /** @default null */
+      versionId: string | null;
+      /** @default null */
+      code: ("BAD_LAYOUT" | "TOO_MANY_FILES" | "EMPTY_PUSH" | "UNKNOWN_FAMILY" | "INVALID_INDEX") | null;
+      /** @default null */
+      message: string | null;
+      /** @default [] */
+      notes: string[];
+      /** @default null */
+      eventId: string | null;
+      /** Format: date-time */
+      recordedAt: string;
+      /** @default null */
+      listedAt: string | null;
     };
     Schedule: {
       id: string;
@@ -1971,6 +2001,121 @@ export type operations = {
                 contentType: string | null;
               })[];
           };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Pushed directories, newest first: registered, refused (with the reason) or registering */
+  listPushes: {
+    parameters: {
+      query?: {
+        page_size?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description A page of pushes */
+      200: {
+        content: {
+          "application/json": {
+            items: components["schemas"]["Push"][];
+            nextCursor: string | null;
+            pageSize: number;
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** What became of one pushed directory */
+  getPush: {
+    parameters: {
+      path: {
+        pushId: string;
+      };
+    };
+    responses: {
+      /** @description The push */
+      200: {
+        content: {
+          "application/json": components["schemas"]["Push"];
         };
       };
       /** @description VALIDATION_FAILED */

@@ -30,6 +30,12 @@ export type ListModelsQuery = z.output<typeof ListModelsQuery>;
 
 export const EmptyQuery = z.strictObject({});
 
+/** The query of a plain paged list. */
+export const PageQuery = z.strictObject({
+  page_size: single(z.coerce.number().int().min(1).max(MAX_PAGE_SIZE)).default(DEFAULT_PAGE_SIZE),
+  cursor: single(z.string().min(1).max(1000)).optional(),
+});
+
 export const VersionIdParam = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9_-]*-v[0-9]+$/, 'is not a version id (expected <family>-v<n>)');
 
 /** Where a version id is accepted, so is an alias or version reference (resolved before the route runs). */

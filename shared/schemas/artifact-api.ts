@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import type { ManifestEntry } from '../domain/manifest';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ModelVersionView } from './api';
+import { PageQuery, type ModelVersionView } from './api';
 import { ModelType, Slug, Tag } from './common';
 import type { Family } from './family';
 import type { ModelVersion } from './model-version';
-
-/** Query strings arrive as strings (or arrays when repeated); a repeated parameter is an error. */
-const single = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (Array.isArray(v) ? { __repeated: v } : v), schema);
 
 /** `POST /api/families` */
 export const CreateFamilyRequest = z.strictObject({
@@ -20,10 +16,7 @@ export const CreateFamilyRequest = z.strictObject({
 export type CreateFamilyRequest = z.output<typeof CreateFamilyRequest>;
 
 /** `GET /api/families`: ordered by id. */
-export const ListFamiliesQuery = z.strictObject({
-  page_size: single(z.coerce.number().int().min(1).max(MAX_PAGE_SIZE)).default(DEFAULT_PAGE_SIZE),
-  cursor: single(z.string().min(1).max(1000)).optional(),
-});
+export const ListFamiliesQuery = PageQuery;
 export type ListFamiliesQuery = z.output<typeof ListFamiliesQuery>;
 
 /**

@@ -4,6 +4,7 @@ import { ModelType } from './common';
 import { AliasHistoryEntry, AliasRecord, DeploymentHistoryEntry } from './deployment';
 import { Family } from './family';
 import { Deployment, ModelVersion, VersionStatus } from './model-version';
+import { PushRecord } from './push-record';
 import { ScheduleRecord } from './schedule-api';
 import { SCHEDULE_TYPES } from './schedule';
 import { RunStatus, TrainingRun } from './training-run';
@@ -152,6 +153,8 @@ export const CalendarResponseSchema = z.object({
     scheduleId: z.string().optional(),
   })),
 });
+
+export const PushPageSchema = page(PushRecord);
 
 export const HealthResponseSchema = z.object({ ok: z.literal(true) });
 

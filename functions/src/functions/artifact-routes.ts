@@ -5,6 +5,7 @@ import type { EventFlusher } from '../../../shared/registry-ports';
 import type { ArtifactConfig } from '../artifact-config';
 import type { FirestoreProvider } from '../adapters/firestore/client';
 import { FirestoreFamilyStore } from '../adapters/firestore/family-store';
+import { FirestorePushReader } from '../adapters/firestore/push-store';
 import { FirestoreRegistrationStore } from '../adapters/firestore/registration-store';
 import { FirestoreTrainingRunRepository } from '../adapters/firestore/run-repository';
 import { FirestoreVersionLabelStore } from '../adapters/firestore/version-label-store';
@@ -13,12 +14,14 @@ import { GcsBlobReader } from '../adapters/gcs/blob-reader';
 import { GcsObjectStore, lazyStorage } from '../adapters/gcs/object-store';
 import { VertexModelMirror, lazyModelService, type MirrorTuning } from '../adapters/vertex/model-mirror';
 import { FamilyService } from '../app/families';
+import { PushHistory } from '../app/push-history';
 import type { LatestAlias } from '../app/mirror-version';
 import { VersionPromotion, type PromotionSettings } from '../app/promote-version';
 import { VersionArchives } from '../app/version-archive';
 import type { Route } from '../http/route';
 import { downloadRoutes } from '../http/routes/download-routes';
 import { familyRoutes } from '../http/routes/family-routes';
+import { pushRoutes } from '../http/routes/push-routes';
 import { createLogger, type Logger } from '../log';
 
 /** What promotion shares with the registry's writes (buildRegistryWrites: `aliases`, `drainer`). */
@@ -37,7 +40,7 @@ export interface ArtifactOverrides {
 }
 
 export interface ArtifactRoutes {
-  /** Families, promotion, ZIP download and manifest routes, for the API's route list. */
+  /** Families, promotion, ZIP download, manifest and push outcome routes, for the API's route list. */
   routes: Route[];
   families: FamilyService;
   promotion: VersionPromotion;
@@ -100,7 +103,7 @@ export function buildArtifactRoutes(config: ArtifactConfig, firestore: Firestore
   const archives = new VersionArchives({ versions, objects, blobs: new GcsBlobReader(storage), registryBucket: config.registryBucket });
 
   return {
-    routes: [...familyRoutes(families, promotion), ...downloadRoutes(archives)],
+    routes: [...familyRoutes(families, promotion), ...downloadRoutes(archives), ...pushRoutes(new PushHistory(new FirestorePushReader(firestore)))],
     families, promotion, archives,
     async close() {
       if (modelServiceBuilt) await (await modelService()).close();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ErrorCode } from '../../../../shared/errors';
 import { AliasHistoryEntry, AliasRecord, DeploymentHistoryEntry } from '../../../../shared/schemas/deployment';
 import { Family } from '../../../../shared/schemas/family';
+import { PushRecord } from '../../../../shared/schemas/push-record';
 import { ErrorBodySchema, ModelVersionViewSchema, ScheduleViewSchema } from '../../../../shared/schemas/responses';
 import { statusOf } from '../error-status';
 import type { Route, RouteDoc } from '../route';
@@ -29,6 +30,7 @@ COMPONENTS.add(ScheduleViewSchema, { id: 'Schedule' });
 COMPONENTS.add(DeploymentHistoryEntry, { id: 'DeploymentHistoryEntry' });
 COMPONENTS.add(AliasRecord, { id: 'Alias' });
 COMPONENTS.add(AliasHistoryEntry, { id: 'AliasHistoryEntry' });
+COMPONENTS.add(PushRecord, { id: 'Push' });
 COMPONENTS.add(ErrorBodySchema, { id: 'Error' });
 
 /** find-my-way's `/a/:id/b::verb` is OpenAPI's `/a/{id}/b:verb`. */

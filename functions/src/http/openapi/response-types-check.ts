@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AliasResult } from '../../app/aliases';
 import type { DeploymentResult } from '../../app/deployments';
 import type { CompareResponse } from '../../app/version-lifecycle';
+import type { PushPage } from '../../app/push-history';
 import type { CalendarResponse } from '../../../../shared/domain/calendar';
 import type { LineageResponse, ListModelsResponse, ModelVersionView, SummaryResponse, VersionsResponse, ErrorBody } from '../../../../shared/schemas/api';
 import type { FamilyDetail, ListFamiliesResponse, VersionManifestResponse } from '../../../../shared/schemas/artifact-api';
@@ -31,7 +32,8 @@ export type ResponsesMatchTypes = [
   Same<Out<typeof R.ListSchedulesResponseSchema>, ListSchedulesResponse>,
   Same<Out<typeof R.CalendarResponseSchema>, CalendarResponse>,
   Same<Out<typeof R.ErrorBodySchema>, ErrorBody>,
+  Same<Out<typeof R.PushPageSchema>, PushPage>,
 ];
 
-const allTrue: ResponsesMatchTypes = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+const allTrue: ResponsesMatchTypes = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void allTrue;
