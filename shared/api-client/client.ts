@@ -7,8 +7,8 @@ export type RegistryClient = ReturnType<typeof createClient<paths>>;
 export interface RegistryClientOptions {
   /** Origin of the API (`http://127.0.0.1:8080`); empty for the page's own origin. */
   baseUrl: string;
-  /** The bearer token of each request; null sends none (public routes). */
-  token: () => string | null;
+  /** The bearer token of each request (may be fetched, e.g. from gcloud); null sends none. */
+  token: () => string | null | Promise<string | null>;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -19,8 +19,8 @@ export interface RegistryClientOptions {
 export function createRegistryClient({ baseUrl, token, fetch }: RegistryClientOptions): RegistryClient {
   const client = createClient<paths>({ baseUrl, ...(fetch ? { fetch } : {}) });
   client.use({
-    onRequest({ request }) {
-      const bearer = token();
+    async onRequest({ request }) {
+      const bearer = await token();
       if (bearer) request.headers.set('authorization', `Bearer ${bearer}`);
       return request;
     },

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeDemoModel } from '../../../dev/demo/demo-model';
+import { startStack, type Stack } from '../../../dev/stack';
+import { EXIT } from '../../../cli/session';
+
+const BIN = join(__dirname, '..', '..', '..', 'bin', 'model-registry.cjs');
+
+interface Run { code: number; stdout: string; stderr: string }
+
+describe('model-registry CLI against the local stack (npm start)', function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  let savedHost: string | undefined;
+  const home = mkdtempSync(join(tmpdir(), 'cli-home-'));
+  const dataDir = join(home, 'data');
+
+  /** The CLI as a user runs it: its own process, its own config file. */
+  const cli = (...args: string[]): Promise<Run> => new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], {
+      cwd: home, env: { ...process.env, MODEL_REGISTRY_CONFIG: join(home, 'config.json'), MODEL_REGISTRY_TOKEN: '' },
+    }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+  });
+  const json = <T>(run: Run): T => {
+    assert.equal(run.code, 0, run.stderr);
+    return JSON.parse(run.stdout) as T;
+  };
+
+  before(async () => {
+    savedHost = process.env.FIRESTORE_EMULATOR_HOST;
+    stack = await startStack({ port: 0, dataDir, demo: false, buildDashboard: false });
+  });
+
+  after(async () => {
+    await stack?.stop();
+    if (savedHost === undefined) delete process.env.FIRESTORE_EMULATOR_HOST;
+    else process.env.FIRESTORE_EMULATOR_HOST = savedHost;
+  });
+
+  it('logs in to the local stack and saves a config only its owner can read', async () => {
+    const login = json<{ url: string; versions: number }>(await cli('--json', 'login', '--local', dataDir));
+    assert.equal(login.url, stack.url);
+    assert.equal(login.versions, 0);
+    assert.equal(statSync(join(home, 'config.json')).mode & 0o777, 0o600);
+  });
+
+  it('pushes a model directory, waits for its registration, and downloads it verified', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-model-'));
+    writeDemoModel(dir, 12);
+    const push = json<{ state: string; versionId: string }>(
+      await cli('--json', 'push', dir, '--family', 'cli-recs', '--model-type', 'retrieval', '--run', 'tr-41-20261205120000', '--version-dir', '1'),
+    );
+    assert.deepEqual([push.state, push.versionId], ['registered', 'cli-recs-v1']);
+
+    const listed = json<{ items: { id: string; blessed: boolean }[] }>(await cli('--json', 'ls'));
+    assert.deepEqual(listed.items.map((v) => [v.id, v.blessed]), [['cli-recs-v1', true]]);
+    const table = await cli('ls');
+    assert.match(table.stdout, /^VERSION\s+STATUS\s+METRIC/);
+    assert.match(table.stdout, /cli-recs-v1\s+IDLE\s+R@100 0\.82/);
+
+    const zip = join(home, 'cli-recs-v1.zip');
+    const download = json<{ ok: boolean; verifiedFiles: number; versionId: string }>(await cli('--json', 'download', 'cli-recs@latest', '-o', zip, '--verify'));
+    assert.deepEqual([download.ok, download.verifiedFiles, download.versionId], [true, 3, 'cli-recs-v1']);
+    assert.equal((await cli('verify', zip)).code, 0);
+
+    // One byte of a model file changed: the offline check names it and fails.
+    const bytes = readFileSync(zip);
+    const at = bytes.indexOf(Buffer.from('model/variables/variables.data-00000-of-00001')) + 200;
+    bytes[at] = bytes[at]! ^ 0xff;
+    const tampered = join(home, 'tampered.zip');
+    writeFileSync(tampered, bytes);
+    const verify = await cli('verify', tampered);
+    assert.equal(verify.code, EXIT.integrity, verify.stdout + verify.stderr);
+    assert.match(verify.stdout + verify.stderr, /FAILED|cannot be read/);
+  });
+
+  it('prints why the registry refused a push, with its own exit code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-bad-'));
+    writeFileSync(join(dir, 'config.json'), '{}');
+    writeFileSync(join(dir, 'model.safetensors.index.json'), 'not json');
+    const run = await cli('push', dir, '--family', 'cli-recs', '--run', 'tr-42-20261205120000', '--version-dir', '1', '--timeout', '60');
+    assert.equal(run.code, EXIT.refused, run.stderr);
+    assert.match(run.stderr, /push tr-42-20261205120000:1 was refused: INVALID_INDEX/);
+  });
+
+  it('sets an alias, removes one only when it still names the expected version, and exits per error code', async () => {
+    assert.equal((await cli('alias', 'set', 'cli-recs', 'prod', '1', '--expect', 'none')).code, 0);
+    const stale = await cli('alias', 'rm', 'cli-recs', 'prod', '--expect', '7');
+    assert.equal(stale.code, EXIT.conflict, stale.stderr);
+    assert.match(stale.stderr, /\[VERSION_MISMATCH\]/);
+    const shown = json<{ id: string; aliases: string[] }>(await cli('--json', 'show', 'cli-recs@prod'));
+    assert.deepEqual([shown.id, shown.aliases.sort()], ['cli-recs-v1', ['latest', 'prod']]);
+
+    assert.equal((await cli('show', 'cli-recs-v9')).code, EXIT.notFound);
+    const bad = await cli('ls', '--limit', '500');
+    assert.equal(bad.code, EXIT.usage);
+    assert.match(bad.stderr, /query\.page_size/);
+  });
+
+  it('deploys and undeploys a version', async () => {
+    const deployed = json<{ changed: boolean; version: { deployed: boolean } }>(await cli('--json', 'deploy', 'cli-recs@prod'));
+    assert.deepEqual([deployed.changed, deployed.version.deployed], [true, true]);
+    const again = await cli('deploy', 'cli-recs@prod');
+    assert.match(again.stdout, /already deployed; nothing changed/);
+    const undeployed = json<{ changed: boolean }>(await cli('--json', 'undeploy', 'cli-recs-v1', '--reason', 'cli test'));
+    assert.equal(undeployed.changed, true);
+  });
+
+  it('refuses to run without a login, telling how to log in', async () => {
+    const run = await new Promise<Run>((resolve) => {
+      execFile(process.execPath, [BIN, 'ls'], { env: { ...process.env, MODEL_REGISTRY_CONFIG: join(home, 'none.json') } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    });
+    assert.equal(run.code, EXIT.unauthenticated);
+    assert.match(run.stderr, /model-registry login/);
+  });
+});
