@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { CalendarResponse } from '../../shared/domain/calendar';
@@ -48,13 +48,25 @@ describe('dashboard in Chromium against the local stack', function () {
     await e2e?.stop();
   });
 
-  it('ships one JS bundle and one CSS file, under 60 KB gzipped together', async () => {
+  it('ships the dashboard as one JS bundle and one CSS file, under 60 KB gzipped together', async () => {
     const files = await readdir(e2e.build.outDir);
-    assert.equal(files.filter((f) => f.endsWith('.js')).length, 1);
-    assert.equal(files.filter((f) => f.endsWith('.css')).length, 1);
-    assert.ok(files.includes('index.html'));
+    const html = await readFile(join(e2e.build.outDir, 'index.html'), 'utf8');
+    assert.equal([...html.matchAll(/<script src="app-[A-Z0-9]+\.js"/g)].length, 1);
+    assert.equal([...html.matchAll(/<link rel="stylesheet" href="[^"]+\.css"/g)].length, 1);
+    assert.deepEqual(files.filter((f) => f.endsWith('.html')).sort(), ['docs.html', 'index.html']);
     const { jsGzip, cssGzip } = e2e.build.bytes;
     assert.ok(jsGzip + cssGzip <= 60 * 1024, `bundle is ${jsGzip + cssGzip} bytes gzipped`);
+  });
+
+  it('shows the API reference at /docs.html, one card per operation of GET /api/openapi.json', async () => {
+    const document = await (await fetch(`${e2e.stack.url}/api/openapi.json`)).json() as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.values(document.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
+    const page = await e2e.context.newPage();
+    await page.goto(`${e2e.stack.url}/docs.html`);
+    await page.waitForSelector('.docs-operation');
+    assert.equal(await page.locator('.docs-operation').count(), operations);
+    assert.match(await page.locator('#listModels').innerText(), /GET \/api\/models\n[^]*role: viewer[^]*page_size/);
+    await page.close();
   });
 
   it('takes the token from #token= once, strips it, and paints after three API calls', async () => {
