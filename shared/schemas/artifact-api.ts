@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ManifestEntry } from '../domain/manifest';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ModelVersionView } from './api';
-import { ModelType, Slug, Tag } from './common';
+import { ModelType, Slug, Tag, queryInteger } from './common';
 import type { Family } from './family';
 import type { ModelVersion } from './model-version';
 
@@ -21,7 +21,7 @@ export type CreateFamilyRequest = z.output<typeof CreateFamilyRequest>;
 
 /** `GET /api/families`: ordered by id. */
 export const ListFamiliesQuery = z.strictObject({
-  page_size: single(z.coerce.number().int().min(1).max(MAX_PAGE_SIZE)).default(DEFAULT_PAGE_SIZE),
+  page_size: queryInteger(1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: single(z.string().min(1).max(1000)).optional(),
 });
 export type ListFamiliesQuery = z.output<typeof ListFamiliesQuery>;

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../../../shared/validation';
+import { queryInteger } from '../../../../shared/schemas/common';
 import { canonicalTimeZone, isValidTimeZone } from '../../../../shared/domain/schedule-projection';
 import type { CalendarReader } from '../../app/calendar';
 import type { Route } from '../route';
 
 /** Query strings arrive as strings, or arrays when repeated; a repeated parameter is an error. */
 const single = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (Array.isArray(v) ? { __repeated: v } : v), schema);
-const weeks = single(z.coerce.number().int().min(0).max(52));
+const weeks = queryInteger(0, 52);
 
 export const CalendarQueryParams = z
   .strictObject({
