@@ -31,6 +31,9 @@ import { startPubSubEmulator, type PubSubEmulator } from './emulators/pubsub';
 import { mirrorToVertexTwin } from './demo/mirror-to-vertex';
 import { demoRegistry } from './demo/demo-data';
 import { seedRegistry } from './demo/seed';
+import { storeDemoArtifacts } from './demo/demo-artifacts';
+import { GcsObjectStore, lazyStorage } from '../functions/src/adapters/gcs/object-store';
+import type { ModelVersion } from '../shared/schemas/model-version';
 import { serveStatic } from './static-files';
 import { buildDashboard } from '../dashboard/build';
 
@@ -146,12 +149,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const pubsub = await startPubSubEmulator({ projectId });
   await pubsub.ensureTopic(EVENTS_TOPIC);
   await pubsub.ensureSubscription(EVENTS_TAIL, EVENTS_TOPIC);
+  let demoVersions: ModelVersion[] = [];
   if (opts.demo !== false && (await db.collection('versions').limit(1).get()).empty) {
-    // Demo versions are made real on the Vertex twin first, so they can be deployed and aliased.
+    // Demo versions are made real as registration makes them: mirrored on the Vertex twin (so they
+    // can be deployed and aliased) and their files stored in the registry bucket (so they download).
     const demo = demoRegistry();
     demo.versions = await mirrorToVertexTwin(demo.versions, { port: vertex.port, project: projectId, location: LOCATION });
+    demo.versions = await storeDemoArtifacts(new GcsObjectStore(lazyStorage({ projectId, apiEndpoint: gcs.url })), REGISTRY_BUCKET, demo.versions);
     await seedRegistry(db, demo);
-    log('loaded the demo registry (documents tagged "demo"; start with --no-demo to skip)');
+    demoVersions = demo.versions;
   }
 
   const triggerUrl = `http://127.0.0.1:${triggerPort}/`;
@@ -174,6 +180,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   const config = parseConfig({ ...env, AUTH_MODE: 'dev', DEV_AUTH_SECRET: secret, ROLE_BINDINGS: process.env.ROLE_BINDINGS ?? '' });
   const { handler: apiHandler, writes } = buildApiParts(config);
+  // Registration moves `latest` after each version (history, Vertex alias, event): so does the demo.
+  for (const version of [...demoVersions].sort((a, b) => a.registeredAt.localeCompare(b.registeredAt))) {
+    await writes.aliases.advanceLatest(version.familyId, version.id);
+  }
+  if (demoVersions.length) log('loaded the demo registry (documents tagged "demo"; start with --no-demo to skip)');
   http('api', apiHandler);
   // Production runs the minute job (events outbox, due mirror retries) from Cloud Scheduler; locally a timer does, more often.
   const minuteJob = buildOutboxDrainer(parseRegistryWritesConfig(env));

@@ -38,8 +38,15 @@ export class DomainError extends Error {
   }
 }
 
+function firstIssue(fields: FieldIssue[]): string {
+  const [first] = fields;
+  if (!first) return 'The request is invalid';
+  return `${first.path} ${first.message}${fields.length > 1 ? ` (and ${fields.length - 1} more)` : ''}`;
+}
+
 export class ValidationError extends DomainError {
-  constructor(readonly fields: FieldIssue[], message = 'The request is invalid') {
+  /** The default message names the first bad field, so that it reads on its own (`query.page_size must be …`). */
+  constructor(readonly fields: FieldIssue[], message = firstIssue(fields)) {
     super('VALIDATION_FAILED', message, { fields });
   }
 }

@@ -90,7 +90,8 @@ export function demoRegistry(now = new Date()): Required<RegistryData> {
         modelUri: `gs://${BUCKET}/${runId}/pushed_model/1769254066`,
         metricsUri: `gs://${BUCKET}/${runId}/metrics.json`,
         transformUri: `gs://${BUCKET}/${runId}/transform`,
-        sizeBytes: 48_000_000 + version * 1_250_000, fileCount: 4, format: 'tf_saved_model',
+        // Placeholders: storeDemoArtifacts stores the files and sets these (and manifestDigest) from them.
+        sizeBytes: 0, fileCount: 0, format: 'tf_saved_model',
         servingContainerImage: CONTAINER,
       },
       vertex: {

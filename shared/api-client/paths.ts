@@ -1341,8 +1341,8 @@ export type operations = {
     requestBody: {
       content: {
         "application/json": {
-          version: number;
-          expectedVersion?: number | null;
+          version: number | string;
+          expectedVersion?: (number | string) | null;
         };
       };
     };
@@ -1417,7 +1417,7 @@ export type operations = {
   removeAlias: {
     parameters: {
       query?: {
-        expectedVersion?: number;
+        expectedVersion?: string;
       };
       path: {
         familyId: string;

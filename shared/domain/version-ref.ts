@@ -42,3 +42,15 @@ export function parseVersionRef(ref: string): VersionRef | null {
   if (number) return { kind: 'id', versionId: versionId(familyId, Number(number[1])) };
   return ALIAS_NAME.test(target) && !NUMBER_LIKE.test(target) ? { kind: 'alias', familyId, alias: target } : null;
 }
+
+/** `3` or `v3`: the number of a version, as the alias API takes it where the family is in the path. */
+export function bareVersionNumber(ref: string): number | null {
+  const number = VERSION_NUMBER.exec(ref);
+  return number ? Number(number[1]) : null;
+}
+
+/** The number of a version id of this family (`recs-prod-v3` → 3), null for another family's. */
+export function versionNumberIn(familyId: string, id: string): number | null {
+  if (!id.startsWith(`${familyId}-v`)) return null;
+  return bareVersionNumber(id.slice(familyId.length + 1));
+}

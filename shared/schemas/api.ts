@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ModelType } from './common';
+import { ModelType, queryInteger } from './common';
 import type { ModelVersion, VersionStatus } from './model-version';
 import type { StatusBadge } from '../domain/status';
 import type { PrimaryMetric } from '../domain/primary-metric';
@@ -23,7 +23,7 @@ export const ListModelsQuery = z.strictObject({
   status: single(z.enum(MODEL_STATUS_FILTERS)).optional(),
   sort: single(z.enum(MODEL_SORTS)).default('latest'),
   search: single(z.string().trim().max(100)).optional().transform((s) => (s ? s : undefined)),
-  page_size: single(z.coerce.number().int().min(1).max(MAX_PAGE_SIZE)).default(DEFAULT_PAGE_SIZE),
+  page_size: queryInteger(1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: single(z.string().min(1).max(1000)).optional(),
 });
 export type ListModelsQuery = z.output<typeof ListModelsQuery>;
@@ -32,7 +32,7 @@ export const EmptyQuery = z.strictObject({});
 
 /** The query of a plain paged list. */
 export const PageQuery = z.strictObject({
-  page_size: single(z.coerce.number().int().min(1).max(MAX_PAGE_SIZE)).default(DEFAULT_PAGE_SIZE),
+  page_size: queryInteger(1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: single(z.string().min(1).max(1000)).optional(),
 });
 

@@ -44,6 +44,16 @@ export const AliasMoveRequest = z.strictObject({
 });
 export type AliasMoveRequest = z.output<typeof AliasMoveRequest>;
 
+/**
+ * A version as the alias API's body takes it: its number (`2`, `"v2"`), or any reference every other
+ * route takes (`"recs-prod-v2"`, `"recs-prod@v2"`, `"recs-prod@staging"`); resolved to a number at the edge.
+ */
+export const AliasVersionInput = z.union([z.number().int().positive(), z.string().min(1).max(200)]);
+export const AliasMoveBody = z.strictObject({
+  version: AliasVersionInput,
+  expectedVersion: AliasVersionInput.nullable().optional(),
+});
+
 export const DEPLOYMENT_ACTIONS = ['deployed', 'undeployed', 'deploy_failed', 'undeploy_failed'] as const;
 
 /** `versions/{id}/deployments/{entryId}`: one per deploy or undeploy attempt. */

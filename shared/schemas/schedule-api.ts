@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime, ModelType, Slug } from './common';
+import { IsoDateTime, ModelType, Slug, queryInteger } from './common';
 import { SCHEDULE_TYPES, Schedule } from './schedule';
 import { canonicalTimeZone, isValidTimeZone } from '../domain/schedule-projection';
 
@@ -69,7 +69,7 @@ export const SCHEDULE_PAGE_SIZE = { default: 25, max: 100 } as const;
 const single = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (Array.isArray(v) ? { __repeated: v } : v), schema);
 
 export const ListSchedulesQuery = z.strictObject({
-  page_size: single(z.coerce.number().int().min(1).max(SCHEDULE_PAGE_SIZE.max)).default(SCHEDULE_PAGE_SIZE.default),
+  page_size: queryInteger(1, SCHEDULE_PAGE_SIZE.max).default(SCHEDULE_PAGE_SIZE.default),
   cursor: single(z.string().min(1).max(1000)).optional(),
 });
 

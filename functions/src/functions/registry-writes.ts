@@ -91,7 +91,7 @@ export function buildRegistryWrites(
   const resolveVersionRef = createVersionRefResolver(aliasStore);
 
   return {
-    routes: [...deploymentRoutes(deployments, resolveVersionRef), ...aliasRoutes(aliases), ...lifecycleRoutes(lifecycle, resolveVersionRef)],
+    routes: [...deploymentRoutes(deployments, resolveVersionRef), ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef)],
     resolveVersionRef, deployments, aliases, lifecycle, drainer,
     async close() {
       await Promise.all([endpointClient.close((c) => c.close()), modelClient.close((c) => c.close()), pubsub.close((c) => c.close())]);

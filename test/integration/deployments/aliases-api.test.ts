@@ -91,6 +91,14 @@ describe('family aliases API (transactions on the Firestore emulator, mirrored t
     assert.equal((await get(`/api/models/${familyId}@Bad!/deployments`).expect(400)).body.error.fields[0].path, 'params.id');
   });
 
+  it('moves an alias to v<n>, <family>-v<n> or <family>@<alias>, as every other route takes versions', async () => {
+    const { familyId, versions: [v1, v2] } = await seedFamily(2);
+    assert.equal((await put(familyId, 'staging', { version: 'v2' }).expect(200)).body.alias.versionId, v2!.id);
+    assert.equal((await put(familyId, 'prod', { version: `${familyId}-v1`, expectedVersion: null }).expect(200)).body.alias.versionId, v1!.id);
+    assert.equal((await put(familyId, 'prod', { version: `${familyId}@staging`, expectedVersion: 'v1' }).expect(200)).body.alias.versionId, v2!.id);
+    assert.equal((await put(familyId, 'prod', { version: 'ranker-x-v1' }).expect(400)).body.error.fields[0].path, 'body.version');
+  });
+
   const reserved: [string, RegExp][] = [
     ['latest', /maintained automatically/],
     ['default', /Vertex AI/],

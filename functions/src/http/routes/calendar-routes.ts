@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../../../../shared/validation';
+import { queryInteger } from '../../../../shared/schemas/common';
 import { canonicalTimeZone, isValidTimeZone } from '../../../../shared/domain/schedule-projection';
 import { CalendarResponseSchema } from '../../../../shared/schemas/responses';
 import type { CalendarReader } from '../../app/calendar';
@@ -7,7 +8,7 @@ import type { Route } from '../route';
 
 /** Query strings arrive as strings, or arrays when repeated; a repeated parameter is an error. */
 const single = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (Array.isArray(v) ? { __repeated: v } : v), schema);
-const weeks = single(z.coerce.number().int().min(0).max(52));
+const weeks = queryInteger(0, 52);
 
 export const CalendarQueryParams = z
   .strictObject({
