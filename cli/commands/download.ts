@@ -23,11 +23,8 @@ export function downloadCommands(program: Command, out: () => Output): void {
     .action(async (ref: string, o: { output?: string; verify?: boolean }) => {
       const { client } = openSession();
       const answer = await client.GET('/api/models/{id}/download', { params: { path: { id: ref } }, parseAs: 'stream' });
-      if (!answer.response.ok || !answer.data) {
-        // The error answer is JSON; read it as such for its code.
-        const body = await answer.response.json().catch(() => undefined);
-        await call(Promise.resolve({ error: body, response: answer.response }));
-      }
+      // openapi-fetch reads an error answer as JSON whatever `parseAs` says.
+      if (!answer.response.ok || !answer.data) await call(Promise.resolve(answer));
       const suggested = /filename="([^"]+)"/.exec(answer.response.headers.get('content-disposition') ?? '')?.[1];
       const file = o.output ?? suggested ?? `${ref.replace(/[^A-Za-z0-9._-]/g, '_')}.zip`;
       const bar = byteProgress('downloading', null, !out().json);

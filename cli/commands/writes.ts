@@ -73,8 +73,8 @@ export function writeCommands(program: Command, out: () => Output): void {
         : `${family}@${name} already names ${r.alias?.versionId}`));
     });
   alias.command('rm').argument('<family>').argument('<alias>').description('remove an alias')
-    .option('--expect <version>', 'only if the alias still names this version', int('--expect'))
-    .action(async (family: string, name: string, o: { expect?: number }) => {
+    .option('--expect <version>', 'only if the alias still names this version (3, v3)')
+    .action(async (family: string, name: string, o: { expect?: string }) => {
       const { client } = openSession();
       const r = await call(client.DELETE('/api/families/{familyId}/aliases/{alias}', {
         params: { path: { familyId: family, alias: name }, query: { expectedVersion: o.expect } },

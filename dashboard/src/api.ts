@@ -1,3 +1,4 @@
+import { createRegistryClient, type RegistryClient } from '../../shared/api-client/client';
 import type { ErrorBody } from '../../shared/schemas/api';
 
 /** An API failure with the server's stable code (or NETWORK when it could not be reached). */
@@ -17,72 +18,56 @@ export class ApiError extends Error {
   }
 }
 
-type Query = Record<string, string | number | undefined | null>;
-
-export interface RequestOptions {
-  query?: Query;
-  body?: unknown;
-  signal?: AbortSignal;
-}
-
-function withQuery(path: string, query: Query | undefined): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
-  const qs = params.toString();
-  return qs ? `${path}?${qs}` : path;
-}
-
-async function errorFrom(res: Response): Promise<ApiError> {
-  const body = (await res.json().catch(() => null)) as ErrorBody | null;
-  const error = body?.error;
+async function errorFrom(res: Response, body: unknown): Promise<ApiError> {
+  const error = (body as ErrorBody | undefined)?.error;
   if (error && typeof error.code === 'string') return new ApiError(res.status, error.code, error.message, error.fields);
   return new ApiError(res.status, `HTTP_${res.status}`, `The server answered ${res.status} ${res.statusText}`.trim());
 }
 
-/** The registry's HTTP API on the same origin; every call carries the bearer token. */
+type Answer<T> = { data?: T; error?: unknown; response: Response };
+
+/**
+ * The registry's HTTP API on the same origin, through the client generated from its OpenAPI
+ * document: paths, parameters, bodies and answers are typed by the server's own schemas.
+ */
 export class Api {
+  readonly client: RegistryClient;
+
   constructor(
-    private readonly token: () => string | null,
+    token: () => string | null,
     /** Called on 401, before the error is thrown: the token is bad or expired. */
     private readonly onUnauthenticated: (error: ApiError) => void,
-  ) {}
+  ) {
+    this.client = createRegistryClient({ baseUrl: location.origin, token });
+  }
 
-  private async send(method: string, path: string, opts: RequestOptions): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    const token = this.token();
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
+  /** `api.call((c) => c.GET('/api/models/{id}', { params: { path: { id } } }))`: the answer's body, or an ApiError. */
+  async call<T>(request: (client: RegistryClient) => Promise<Answer<T>>): Promise<T> {
+    let answer: Answer<T>;
     try {
-      res = await fetch(withQuery(path, opts.query), {
-        method, headers, signal: opts.signal,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      });
+      answer = await request(this.client);
     } catch (error) {
-      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      if (isAbort(error)) throw error;
       throw new ApiError(0, 'NETWORK', 'The registry API cannot be reached.');
     }
-    if (res.ok) return res;
-    const error = await errorFrom(res);
-    if (res.status === 401) this.onUnauthenticated(error);
+    if (answer.response.ok) return answer.data as T;
+    const error = await errorFrom(answer.response, answer.error);
+    if (answer.response.status === 401) this.onUnauthenticated(error);
     throw error;
   }
 
-  async get<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-    return (await this.send('GET', path, opts)).json() as Promise<T>;
-  }
-
-  async post<T>(path: string, body: unknown = {}, opts: RequestOptions = {}): Promise<T> {
-    const res = await this.send('POST', path, { ...opts, body });
-    return (res.status === 204 ? null : await res.json()) as T;
-  }
-
-  /** A file answer (the ZIP download): its bytes and the name the server suggests. */
-  async file(path: string, fallbackName: string): Promise<{ blob: Blob; name: string }> {
-    const res = await this.send('GET', path, {});
-    const disposition = res.headers.get('content-disposition') ?? '';
+  /** The ZIP download: its bytes and the name the server suggests. */
+  async download(id: string, fallbackName: string): Promise<{ blob: Blob; name: string }> {
+    let response: Response | undefined;
+    // openapi-fetch reads an error answer as JSON whatever `parseAs` says.
+    const blob = await this.call(async (c) => {
+      const answer = await c.GET('/api/models/{id}/download', { params: { path: { id } }, parseAs: 'blob' });
+      response = answer.response;
+      return answer;
+    });
+    const disposition = response?.headers.get('content-disposition') ?? '';
     const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
-    return { blob: await res.blob(), name: name ? decodeURIComponent(name) : fallbackName };
+    return { blob: blob as Blob, name: name ? decodeURIComponent(name) : fallbackName };
   }
 }
 

@@ -11,7 +11,7 @@ import { ModelModal } from './model-modal';
 import { ModelsTable } from './models-table';
 import { promoteVersion } from './promote-form';
 import { renderSignIn } from './sign-in';
-import type { CalendarData, SummaryResponse } from './types';
+import type { CalendarData } from './types';
 import { readViewState, updateViewState, type Filters, type ViewState } from './url-state';
 import { icon } from './icons';
 
@@ -92,16 +92,16 @@ function applyState(state: ViewState): void {
 
 async function loadSummary(): Promise<void> {
   try {
-    renderKpis(kpisEl, ctx, await api.get<SummaryResponse>('/api/models/summary'));
+    renderKpis(kpisEl, ctx, await api.call((c) => c.GET('/api/models/summary')));
   } catch (error) {
     renderKpis(kpisEl, ctx, null, { text: `The summary could not be loaded: ${describeError(error)}`, retry: () => void loadSummary() });
   }
 }
 
 async function loadCalendar(range: GridRange): Promise<void> {
-  const request = api.get<CalendarData>('/api/training-schedules/calendar', {
-    query: { weeks_past: range.weeksPast, weeks_future: range.weeksFuture, tz: browserTimeZone() },
-  });
+  const request: Promise<CalendarData> = api.call((c) => c.GET('/api/training-schedules/calendar', {
+    params: { query: { weeks_past: range.weeksPast, weeks_future: range.weeksFuture, tz: browserTimeZone() } },
+  }));
   grid.render(range, null); // the empty grid while the request (already sent) is answered
   try {
     grid.render(range, await request);

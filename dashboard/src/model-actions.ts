@@ -25,7 +25,7 @@ function reportFailure(action: string, error: unknown): void {
   else toast(`${action} failed: ${describeError(error)}`, 'error');
 }
 
-const getVersion = (ctx: AppContext, id: string) => ctx.api.get<ModelVersionView>(`/api/models/${encodeURIComponent(id)}`);
+const getVersion = (ctx: AppContext, id: string): Promise<ModelVersionView> => ctx.api.call((c) => c.GET('/api/models/{id}', { params: { path: { id } } }));
 
 function isView(value: unknown, id: string): value is ModelVersionView {
   return typeof value === 'object' && value !== null && (value as ModelVersionView).id === id && 'badge' in value;
@@ -79,7 +79,7 @@ export async function deployVersion(ctx: AppContext, view: ModelVersionView | nu
     title, body, confirmLabel: 'Deploy',
     onOpen() {
       if (view) return;
-      ctx.api.get<{ items: ModelVersionView[] }>('/api/models', { query: { status: 'idle', sort: 'latest', page_size: 100 } })
+      ctx.api.call((c) => c.GET('/api/models', { params: { query: { status: 'idle', sort: 'latest', page_size: 100 } } }))
         .then(({ items }) => {
           for (const item of items) candidates.set(item.id, item);
           picker.replaceChildren(
@@ -99,7 +99,7 @@ export async function deployVersion(ctx: AppContext, view: ModelVersionView | nu
       if (force.checked) request.force = true;
       if (reason.value.trim()) request.reason = reason.value.trim();
       try {
-        const answer = await ctx.api.post<unknown>(`/api/models/${encodeURIComponent(version.id)}/deploy`, request);
+        const answer = await ctx.api.call((c) => c.POST('/api/models/{id}/deploy', { params: { path: { id: version.id } }, body: request }));
         const { view: updated, changed, replaced } = await applyDeployment(ctx, version.id, answer);
         const where = endpointName(updated) ? ` to ${endpointName(updated)}` : '';
         if (!changed) toast(`${updated.name} was already deployed${where}.`, 'info');
@@ -134,7 +134,7 @@ export async function undeployVersion(ctx: AppContext, view: ModelVersionView): 
       field('Reason (optional)', reason)),
     async onConfirm(controls) {
       try {
-        const answer = await ctx.api.post<unknown>(`/api/models/${encodeURIComponent(view.id)}/undeploy`, reason.value.trim() ? { reason: reason.value.trim() } : {});
+        const answer = await ctx.api.call((c) => c.POST('/api/models/{id}/undeploy', { params: { path: { id: view.id } }, body: reason.value.trim() ? { reason: reason.value.trim() } : {} }));
         const { view: updated } = await applyDeployment(ctx, view.id, answer);
         toast(`${updated.name} is no longer deployed.`, 'success');
       } catch (error) {
@@ -152,7 +152,7 @@ export async function undeployVersion(ctx: AppContext, view: ModelVersionView): 
 export async function downloadZip(ctx: AppContext, view: ModelVersionView): Promise<void> {
   toast(`Preparing ${view.name}.zip…`, 'info');
   try {
-    const { blob, name } = await ctx.api.file(`/api/models/${encodeURIComponent(view.id)}/download`, `${view.id}.zip`);
+    const { blob, name } = await ctx.api.download(view.id, `${view.id}.zip`);
     const url = URL.createObjectURL(blob);
     const link = h('a', { href: url, download: name, hidden: true });
     document.body.append(link);
@@ -169,7 +169,7 @@ export async function downloadZip(ctx: AppContext, view: ModelVersionView): Prom
 export async function retryMirror(ctx: AppContext, view: ModelVersionView): Promise<void> {
   toast(`Registering ${view.name} in Vertex AI…`, 'info');
   try {
-    const answer = await ctx.api.post<unknown>(`/api/models/${encodeURIComponent(view.id)}/mirror`, {});
+    const answer = await ctx.api.call((c) => c.POST('/api/models/{id}/mirror', { params: { path: { id: view.id } }, body: {} }));
     const { view: updated } = await applyDeployment(ctx, view.id, answer);
     toast(`${updated.name} is registered in Vertex AI.`, 'success');
   } catch (error) {

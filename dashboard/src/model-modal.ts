@@ -75,7 +75,7 @@ export class ModelModal {
 
   private async fetchView(id: string): Promise<void> {
     try {
-      const view = await this.ctx.api.get<VersionDetail>(`/api/models/${encodeURIComponent(id)}`);
+      const view = await this.ctx.api.call<VersionDetail>((c) => c.GET('/api/models/{id}', { params: { path: { id } } }));
       if (this.id !== id) return;
       this.view = view;
       this.render();
@@ -189,7 +189,7 @@ export class ModelModal {
 
   private fillVersions(view: VersionDetail, panel: HTMLElement, fill: (el: HTMLElement) => void): void {
     fill(loadingBlock('the version history'));
-    this.history ??= this.ctx.api.get<VersionsResponse>(`/api/models/${encodeURIComponent(view.id)}/versions`);
+    this.history ??= this.ctx.api.call<VersionsResponse>((c) => c.GET('/api/models/{id}/versions', { params: { path: { id: view.id } } }));
     this.history.then((history) => {
       const draw = (selected: string[]) => fill(versionsTab({
         currentId: view.id, history, selected,
@@ -211,7 +211,7 @@ export class ModelModal {
 
   private deploymentHistory(id: string): Promise<DeploymentEvent[]> {
     if (this.deployments) return this.deployments;
-    const request = this.ctx.api.get<{ items: DeploymentEvent[] }>(`/api/models/${encodeURIComponent(id)}/deployments`).then((r) => r.items);
+    const request = this.ctx.api.call<{ items: DeploymentEvent[] }>((c) => c.GET('/api/models/{id}/deployments', { params: { path: { id } } })).then((r) => r.items);
     // A failure is shown in the tab; the next visit asks again.
     request.catch(() => {
       if (this.deployments === request) this.deployments = null;
@@ -222,7 +222,7 @@ export class ModelModal {
 
   private fillLineage(view: VersionDetail, fill: (el: HTMLElement) => void): void {
     fill(loadingBlock('the lineage'));
-    this.lineage ??= this.ctx.api.get<LineageResponse>(`/api/models/${encodeURIComponent(view.id)}/lineage`);
+    this.lineage ??= this.ctx.api.call<LineageResponse>((c) => c.GET('/api/models/{id}/lineage', { params: { path: { id: view.id } } }));
     this.lineage.then(
       (lineage) => fill(lineageTab(lineage, view.name, (id) => this.ctx.openModel(id, 'overview'))),
       (error: unknown) => {

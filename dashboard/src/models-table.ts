@@ -71,10 +71,10 @@ export class ModelsTable {
     const controller = new AbortController();
     this.inFlight = controller;
     try {
-      const page = await this.ctx.api.get<ListModelsResponse>('/api/models', {
-        query: { model_type: f.type, status: f.status, sort: f.sort, search: f.q, page_size: this.pageSize, cursor },
+      const page: ListModelsResponse = await this.ctx.api.call((c) => c.GET('/api/models', {
+        params: { query: { model_type: f.type || undefined, status: f.status || undefined, sort: f.sort, search: f.q || undefined, page_size: this.pageSize ?? undefined, cursor: cursor ?? undefined } },
         signal: controller.signal,
-      });
+      }));
       this.items = cursor ? [...this.items, ...page.items] : page.items;
       this.nextCursor = page.nextCursor;
       return 'ok';

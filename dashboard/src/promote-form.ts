@@ -47,8 +47,9 @@ export async function promoteVersion(ctx: AppContext): Promise<void> {
       const request: PromoteRequest = fromRun.checked ? { trainingRunId: runId.value.trim() } : { gcsPrefix: gcsPrefix.value.trim() };
       if (label.value.trim()) request.label = label.value.trim();
       try {
-        const answer = await ctx.api.post<{ id?: string; name?: string; versionLabel?: string } | null>(
-          `/api/families/${encodeURIComponent(family.value.trim())}/versions:promote`, request);
+        const answer = await ctx.api.call((c) => c.POST('/api/families/{familyId}/versions:promote', {
+          params: { path: { familyId: family.value.trim() } }, body: request,
+        }));
         toast(`Promoted to ${answer?.name ?? answer?.id ?? family.value}${answer?.versionLabel ? ` (${answer.versionLabel})` : ''}.`, 'success');
         ctx.registryChanged();
       } catch (error) {

@@ -15,7 +15,7 @@ function manifestTable(files: ManifestEntry[]): HTMLElement {
 /** The manifest's files come from their own route, fetched when the tab opens. */
 function manifestFiles(ctx: AppContext, view: VersionDetail): HTMLElement {
   const box = h('div', { class: 'manifest-files' }, h('p', { class: 'muted' }, 'Loading the file list…'));
-  ctx.api.get<{ files: ManifestEntry[] }>(`/api/models/${encodeURIComponent(view.id)}/manifest`)
+  ctx.api.call((c) => c.GET('/api/models/{id}/manifest', { params: { path: { id: view.id } } }))
     .then((manifest) => box.replaceChildren(manifestTable(manifest.files)))
     .catch(() => box.replaceChildren(h('p', { class: 'muted' }, 'The file list is not available.')));
   return box;

@@ -95,6 +95,9 @@ describe('model-registry CLI against the local stack (npm start)', function () {
     assert.deepEqual([shown.id, shown.aliases.sort()], ['cli-recs-v1', ['latest', 'prod']]);
 
     assert.equal((await cli('show', 'cli-recs-v9')).code, EXIT.notFound);
+    const missing = await cli('download', 'cli-recs-v9', '-o', join(home, 'missing.zip'));
+    assert.equal(missing.code, EXIT.notFound, missing.stderr);
+    assert.match(missing.stderr, /\[NOT_FOUND\]/);
     const bad = await cli('ls', '--limit', '500');
     assert.equal(bad.code, EXIT.usage);
     assert.match(bad.stderr, /query\.page_size/);
