@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { call, openSession } from '../session';
+import { CliError, EXIT, call, openSession } from '../session';
 import { keyValues, table, type Output } from '../output';
 
 const int = (name: string) => (value: string) => {
@@ -40,6 +40,21 @@ export function writeCommands(program: Command, out: () => Output): void {
         : `${r.version.id} was already deployed; nothing changed`));
     });
 
+  program.command('rollout').description('start a canary: deploy beside the serving version with a share of the traffic').argument('<version>')
+    .requiredOption('--percent <n>', 'traffic share of the new version, 1-99 (100 is a plain deploy)', int('--percent'))
+    .option('--force', 'roll out a version that is not blessed')
+    .option('--reason <text>', 'why, for the history')
+    .action(async (ref: string, o: { percent: number; force?: boolean; reason?: string }) => {
+      if (o.percent < 1 || o.percent > 99) throw new CliError('--percent must be from 1 to 99', EXIT.usage, 'VALIDATION_FAILED');
+      const { client } = openSession();
+      const r = await call(client.POST('/api/models/{id}/deploy', {
+        params: { path: { id: ref } }, body: { trafficPercent: o.percent, force: o.force, reason: o.reason },
+      }));
+      out().result(r, () => (r.changed
+        ? `${r.version.id} takes ${r.deployment?.trafficPercent}% of ${r.deployment?.endpoint}; the versions already there keep the rest`
+        : `${r.version.id} is already deployed; nothing changed`));
+    });
+
   program.command('undeploy').description('take a version off its endpoint').argument('<version>')
     .option('--reason <text>', 'why, for the history')
     .action(async (ref: string, o: { reason?: string }) => {
@@ -61,7 +76,7 @@ export function writeCommands(program: Command, out: () => Output): void {
     .action(async (family: string, name: string, version: string, o: { expect?: string }) => {
       const { client } = openSession();
       const number = (v: string, flag: string) => {
-        if (!/^v?[0-9]+$/.test(v)) throw new InvalidArgumentError(`${flag} must be a version number such as 3 or v3`);
+        if (!/^v?[0-9]+$/.test(v)) throw new CliError(`${flag} must be a version number such as 3 or v3`, EXIT.usage, 'VALIDATION_FAILED');
         return Number(v.replace(/^v/, ''));
       };
       const expectedVersion = o.expect === undefined ? undefined : o.expect === 'none' ? null : number(o.expect, '--expect');

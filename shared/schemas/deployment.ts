@@ -48,7 +48,11 @@ export type AliasMoveRequest = z.output<typeof AliasMoveRequest>;
  * A version as the alias API's body takes it: its number (`2`, `"v2"`), or any reference every other
  * route takes (`"recs-prod-v2"`, `"recs-prod@v2"`, `"recs-prod@staging"`); resolved to a number at the edge.
  */
-export const AliasVersionInput = z.union([z.number().int().positive(), z.string().min(1).max(200)]);
+export const AliasVersionInput = z.union([
+  z.number().int().positive(),
+  // A bare "2" is refused: a number goes as a JSON number, so that a string always names a reference.
+  z.string().min(1).max(200).regex(/\D/, 'a version number goes as a JSON number (2) or as "v2"'),
+]);
 export const AliasMoveBody = z.strictObject({
   version: AliasVersionInput,
   expectedVersion: AliasVersionInput.nullable().optional(),

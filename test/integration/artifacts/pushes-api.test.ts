@@ -27,7 +27,7 @@ describe('pushes API: what became of each push (Firestore emulator)', () => {
     await h?.stop();
   });
 
-  const get = (path: string, token = h.tokens.viewer) => request(h.server).get(path).set('Authorization', `Bearer ${token}`);
+  const get = (path: string, token = h.tokens.editor) => request(h.server).get(path).set('Authorization', `Bearer ${token}`);
 
   it('lists pushes newest first, a page at a time', async () => {
     const first = await get('/api/pushes?page_size=2').expect(200);
@@ -50,5 +50,11 @@ describe('pushes API: what became of each push (Firestore emulator)', () => {
     const foreign = Buffer.from(JSON.stringify(['id', 'x', 'y'])).toString('base64url');
     const res = await get(`/api/pushes?cursor=${foreign}`).expect(400);
     assert.equal(res.body.error.fields[0].path, 'query.cursor');
+  });
+
+  it('is for editors: a viewer is refused 403, a dot-dot id 400 before Firestore is asked', async () => {
+    assert.equal((await get('/api/pushes', h.tokens.viewer).expect(403)).body.error.code, 'FORBIDDEN');
+    const res = await get('/api/pushes/%2E%2E').expect(400);
+    assert.equal(res.body.error.fields[0].path, 'params.pushId');
   });
 });

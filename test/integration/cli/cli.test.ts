@@ -103,13 +103,28 @@ describe('model-registry CLI against the local stack (npm start)', function () {
     assert.match(bad.stderr, /query\.page_size/);
   });
 
-  it('deploys and undeploys a version', async () => {
+  it('deploys and undeploys a version, and rolls a challenger out beside the serving one', async () => {
     const deployed = json<{ changed: boolean; version: { deployed: boolean } }>(await cli('--json', 'deploy', 'cli-recs@prod'));
     assert.deepEqual([deployed.changed, deployed.version.deployed], [true, true]);
     const again = await cli('deploy', 'cli-recs@prod');
     assert.match(again.stdout, /already deployed; nothing changed/);
-    const undeployed = json<{ changed: boolean }>(await cli('--json', 'undeploy', 'cli-recs-v1', '--reason', 'cli test'));
-    assert.equal(undeployed.changed, true);
+
+    const dir = mkdtempSync(join(tmpdir(), 'cli-model-'));
+    writeDemoModel(dir, 13);
+    const push = json<{ versionId: string }>(
+      await cli('--json', 'push', dir, '--family', 'cli-recs', '--model-type', 'retrieval', '--run', 'tr-43-20261205130000', '--version-dir', '1'),
+    );
+    assert.equal(push.versionId, 'cli-recs-v2');
+    const canary = json<{ changed: boolean; deployment: { trafficPercent: number } }>(await cli('--json', 'rollout', 'cli-recs-v2', '--percent', '20', '--force'));
+    assert.deepEqual([canary.changed, canary.deployment.trafficPercent], [true, 20]);
+    const bad = await cli('rollout', 'cli-recs-v2', '--percent', '100');
+    assert.equal(bad.code, EXIT.usage);
+    assert.match(bad.stderr, /--percent must be from 1 to 99/);
+
+    for (const id of ['cli-recs-v2', 'cli-recs-v1']) {
+      const undeployed = json<{ changed: boolean }>(await cli('--json', 'undeploy', id, '--reason', 'cli test'));
+      assert.equal(undeployed.changed, true);
+    }
   });
 
   it('refuses to run without a login, telling how to log in', async () => {
