@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { googleProviderSchema, schemaErrors } from '../../support/google-provider-schema';
-
-const TF_DIR = join(__dirname, '../../../terraform');
-
-function tfFiles(dir = TF_DIR): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (name.startsWith('.')) return [];
-    if (statSync(path).isDirectory()) return tfFiles(path);
-    return name.endsWith('.tf') ? [path] : [];
-  });
-}
+import { TF_DIR, tfFiles } from '../../support/terraform-files';
 
 const errorsIn = async (hcl: string) => schemaErrors('fixture.tf', await parse('fixture.tf', hcl));
 

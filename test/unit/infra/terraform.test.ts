@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import * as entry from '../../../functions/src/index';
 import { API_NODE_OPTIONS, REQUIRED_ENV_BY_ENTRY_POINT } from '../../../functions/src/deployed-functions';
 import { DEFAULT_DEPLOY_OPERATION_TIMEOUT_SECONDS } from '../../../functions/src/registry-config';
+import { TF_DIR, tfFiles } from '../../support/terraform-files';
 
-const TF_DIR = join(__dirname, '../../../terraform');
-
-function tfFiles(dir = TF_DIR): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (name.startsWith('.')) return [];
-    if (statSync(path).isDirectory()) return tfFiles(path);
-    return name.endsWith('.tf') ? [path] : [];
-  });
-}
 
 type Hcl = Record<string, any>;
 const parsed = new Map<string, Hcl>();
