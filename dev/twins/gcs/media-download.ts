@@ -25,7 +25,7 @@ export async function downloadMedia(ctx: TwinContext, { req, res, params, query 
     const range = transcode ? undefined : parseRange(req.headers.range, size);
     const headers: OutgoingHttpHeaders = {
       'content-type': record.contentType,
-      'x-goog-hash': `crc32c=${record.crc32c},md5=${record.md5Hash}`,
+      'x-goog-hash': record.md5Hash ? `crc32c=${record.crc32c},md5=${record.md5Hash}` : `crc32c=${record.crc32c}`,
       'x-goog-generation': record.generation,
       'x-goog-metageneration': record.metageneration,
       'x-goog-stored-content-length': record.size,
