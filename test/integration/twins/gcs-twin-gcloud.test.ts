@@ -87,7 +87,7 @@ describe('GCS twin driven by the real `gcloud storage` CLI', function () {
     assert.ok(stored.equals(bytes));
   });
 
-  it('cp uploads a 12 MB file (over gcloud's 8 MiB resumable threshold) and downloads it in slices, hashes checked', async () => {
+  it('cp uploads a 12 MB file (over the 8 MiB resumable threshold of gcloud) and downloads it in slices, hashes checked', async () => {
     const bytes = randomBytes(12_000_000);
     await writeFile(join(root, 'big.bin'), bytes);
     ok(await gcloud.run(['storage', 'cp', join(root, 'big.bin'), 'gs://models/big/single.bin']));
