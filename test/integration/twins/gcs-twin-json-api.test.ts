@@ -141,14 +141,14 @@ describe('GCS twin JSON API details (raw HTTP, as gcloud and gsutil send it)', (
   });
 
   it('inflates a gzip-encoded upload body and refuses one that is not gzip (400)', async () => {
-    const upload = (body: Buffer) =>
+    const upload = (body: Uint8Array<ArrayBuffer>) =>
       call('/upload/storage/v1/b/models/o?uploadType=media&name=gz%2Fplain.txt', {
         method: 'POST',
         headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip' },
         body,
       });
-    assert.equal((await upload(gzipSync('plain text'))).status, 200);
+    assert.equal((await upload(new Uint8Array(gzipSync('plain text')))).status, 200);
     assert.equal((await storage.bucket('models').file('gz/plain.txt').download())[0].toString(), 'plain text');
-    assert.equal((await upload(Buffer.from('not gzip at all'))).status, 400);
+    assert.equal((await upload(new TextEncoder().encode('not gzip at all'))).status, 400);
   });
 });
