@@ -38,7 +38,9 @@ export async function composeObject(ctx: TwinContext, request: TwinRequest): Pro
     const hashes = new ContentHashes();
     await writeFile(temp, ''); // an empty composition is an empty object
     for (const record of records) {
-      const file = await ctx.store.openData(record).catch(() => {
+      // ENOENT: the source was replaced or deleted since it was looked up.
+      const file = await ctx.store.openData(record).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
         throw new GcsError(404, `Object ${record.name} (generation: ${record.generation}) not found.`, 'notFound');
       });
       await appendHashed(file.createReadStream(), temp, hashes); // the stream closes the file
