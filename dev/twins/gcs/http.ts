@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { GcsError, invalid } from './errors';
+import { parseFieldSelection, selectFields } from './partial-response';
 
 export interface TwinRequest {
   req: IncomingMessage;
@@ -19,6 +22,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     ...headers,
   });
   res.end(text);
+}
+
+/** A successful JSON answer, cut down to what `fields=` selects when the request has it. */
+export function sendResource({ res, query }: Pick<TwinRequest, 'res' | 'query'>, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const fields = query.get('fields');
+  sendJson(res, status, !fields ? body : selectFields(body, parseFieldSelection(fields)), headers);
 }
 
 export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
@@ -41,13 +50,34 @@ export function sendError(res: ServerResponse, err: unknown, log: (line: string)
   sendJson(res, 500, new GcsError(500, 'Internal error in the GCS twin.', 'backendError').body());
 }
 
+/**
+ * A request's body as stored: a `Content-Encoding: gzip` body (gcloud's --gzip-in-flight, gsutil -j/-J)
+ * is inflated, as GCS does; the object holds the uncompressed bytes.
+ */
+export function requestBody(req: IncomingMessage): AsyncIterable<Buffer> {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity' || encoding === '') return req;
+  if (encoding === 'gzip') return inflated(req);
+  throw invalid(`Unsupported Content-Encoding: ${encoding}`);
+}
+
+async function* inflated(req: IncomingMessage): AsyncGenerator<Buffer> {
+  const gunzip = pipeline(req, createGunzip(), () => undefined); // errors surface on the iteration below
+  try {
+    yield* gunzip as AsyncIterable<Buffer>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code?.startsWith('Z_')) throw invalid('The request body is not valid gzip.');
+    throw err;
+  }
+}
+
 const JSON_LIMIT = 1024 * 1024;
 
 /** A small JSON request body (metadata); an empty body is `{}`. */
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  for await (const chunk of requestBody(req)) {
     size += chunk.length;
     if (size > JSON_LIMIT) throw invalid('Request body too large.');
     chunks.push(chunk);
@@ -70,4 +100,13 @@ export function integerParam(query: URLSearchParams, name: string): number | und
   if (value === null) return undefined;
   if (!/^\d+$/.test(value)) throw invalid(`Invalid value for ${name}: ${value}`);
   return Number(value);
+}
+
+/** A boolean query parameter (`true`/`false`, any case, as Google's APIs accept), or undefined when absent. */
+export function booleanParam(query: URLSearchParams, name: string): boolean | undefined {
+  const value = query.get(name);
+  if (value === null) return undefined;
+  if (/^true$/i.test(value)) return true;
+  if (/^false$/i.test(value)) return false;
+  throw new GcsError(400, `Invalid boolean value for ${name}: ${value}`, 'invalidParameter', { locationType: 'parameter', location: name });
 }

@@ -20,12 +20,13 @@ export async function downloadMedia(ctx: TwinContext, { req, res, params, query 
   const { record, file } = await openLive(ctx, params.bucket ?? '', params.object ?? '', query);
   try {
     const size = Number(record.size);
-    // Decompressive transcoding: gzip-stored objects are served inflated to clients that do not accept gzip.
-    const transcode = record.contentEncoding === 'gzip' && !acceptsGzip(req.headers);
+    // Decompressive transcoding: gzip-stored objects are served inflated to clients that do not accept gzip,
+    // unless Cache-Control says no-transform (what gcloud's `cp -Z` sets): then GCS serves the stored bytes.
+    const transcode = record.contentEncoding === 'gzip' && !acceptsGzip(req.headers) && !/\bno-transform\b/i.test(record.cacheControl ?? '');
     const range = transcode ? undefined : parseRange(req.headers.range, size);
     const headers: OutgoingHttpHeaders = {
       'content-type': record.contentType,
-      'x-goog-hash': `crc32c=${record.crc32c},md5=${record.md5Hash}`,
+      'x-goog-hash': record.md5Hash ? `crc32c=${record.crc32c},md5=${record.md5Hash}` : `crc32c=${record.crc32c}`,
       'x-goog-generation': record.generation,
       'x-goog-metageneration': record.metageneration,
       'x-goog-stored-content-length': record.size,

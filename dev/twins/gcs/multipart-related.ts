@@ -9,10 +9,14 @@ export interface MultipartUpload {
 
 const METADATA_LIMIT = 1024 * 1024;
 
-/** The boundary of a `multipart/related; boundary=...` content type, if it is one. */
+/**
+ * The boundary of a `multipart/related; boundary=...` content type, if it is one. Python's apitools (gcloud,
+ * gsutil) quotes it with single quotes (`boundary='===...=='`), other clients with double quotes or not at all.
+ */
 export function multipartBoundary(contentType: string | undefined): string | undefined {
   if (!contentType || !/^multipart\/related\b/i.test(contentType)) return undefined;
-  return /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+  const match = /;\s*boundary=(?:"([^"]+)"|'([^']+)'|([^\s;]+))/i.exec(contentType);
+  return match?.[1] ?? match?.[2] ?? match?.[3];
 }
 
 /**
@@ -21,11 +25,13 @@ export function multipartBoundary(contentType: string | undefined): string | und
  */
 export async function readMultipartRelated(body: AsyncIterable<Buffer>, boundary: string): Promise<MultipartUpload> {
   const reader = new DelimitedReader(body[Symbol.asyncIterator]());
-  const dashBoundary = Buffer.from(`--${boundary}`);
-  const delimiter = Buffer.from(`\r\n--${boundary}`);
-  const headerEnd = Buffer.from('\r\n\r\n');
+  await reader.readUntil(Buffer.from(`--${boundary}`), METADATA_LIMIT); // the preamble, if any
+  // RFC 2046 says CRLF, but Python's email generator (apitools: gcloud, gsutil) writes bare LF, which GCS
+  // accepts: the first boundary line tells which one the body uses.
+  const eol = (await reader.startsWith(Buffer.from('\r\n'))) ? '\r\n' : '\n';
+  const delimiter = Buffer.from(`${eol}--${boundary}`);
+  const headerEnd = Buffer.from(`${eol}${eol}`);
 
-  await reader.readUntil(dashBoundary, METADATA_LIMIT); // the preamble, if any
   await reader.readUntil(headerEnd, METADATA_LIMIT);
   const metadataText = (await reader.readUntil(delimiter, METADATA_LIMIT)).toString('utf8');
   const mediaHeaders = parseHeaders(await reader.readUntil(headerEnd, METADATA_LIMIT));
@@ -47,7 +53,7 @@ export async function readMultipartRelated(body: AsyncIterable<Buffer>, boundary
 
 function parseHeaders(block: Buffer): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const line of block.toString('latin1').split('\r\n')) {
+  for (const line of block.toString('latin1').split(/\r?\n/)) {
     const colon = line.indexOf(':');
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
@@ -92,6 +98,12 @@ class DelimitedReader {
       }
       if (!(await this.fill())) throw invalid('Multipart body ended before its closing boundary.');
     }
+  }
+
+  /** Whether the unread bytes start with `prefix` (nothing is consumed). */
+  async startsWith(prefix: Buffer): Promise<boolean> {
+    while (this.buffered.length < prefix.length && (await this.fill()));
+    return this.buffered.subarray(0, prefix.length).equals(prefix);
   }
 
   async drain(): Promise<void> {

@@ -8,8 +8,11 @@ export interface ObjectRecord {
   metageneration: string;
   size: string;
   contentType: string;
-  md5Hash: string;
+  /** Composite objects have none (GCS cannot combine MD5s). */
+  md5Hash?: string;
   crc32c: string;
+  /** Composite objects only: how many non-composite objects they are made of. */
+  componentCount?: number;
   timeCreated: string;
   updated: string;
   storageClass: string;

@@ -1,22 +1,22 @@
 import { rm } from 'node:fs/promises';
 import type { TwinContext } from './context';
-import { invalid, serviceUnavailable } from './errors';
-import { integerParam, readJson, sendEmpty, sendJson, type TwinRequest } from './http';
+import { serviceUnavailable } from './errors';
+import { booleanParam, integerParam, readJson, sendEmpty, sendResource, type TwinRequest } from './http';
 import { downloadMedia } from './media-download';
 import { checkObjectName, objectResource, WRITABLE_FIELDS, writableFields, type ObjectRecord, type WritableFields } from './object-record';
 import { checkRead, checkWrite, readPreconditions } from './preconditions';
-import type { BucketRecord } from './store';
 
 /** GET an object: its resource, or with `alt=media` its bytes. */
 export async function getObject(ctx: TwinContext, request: TwinRequest): Promise<void> {
-  const { res, params, query } = request;
+  const { params, query } = request;
   if (query.get('alt') === 'media') return downloadMedia(ctx, request);
   const record = ctx.store.get(params.bucket ?? '', params.object ?? '', query.get('generation'));
   checkRead(readPreconditions(query), record);
-  sendJson(res, 200, objectResource(record, ctx.baseUrl));
+  sendResource(request, 200, objectResource(record, ctx.baseUrl));
 }
 
-export async function listObjects(ctx: TwinContext, { res, params, query }: TwinRequest): Promise<void> {
+export async function listObjects(ctx: TwinContext, request: TwinRequest): Promise<void> {
+  const { params, query } = request;
   const page = ctx.store.list(params.bucket ?? '', {
     prefix: query.get('prefix') ?? undefined,
     delimiter: query.get('delimiter') ?? undefined,
@@ -25,8 +25,10 @@ export async function listObjects(ctx: TwinContext, { res, params, query }: Twin
     startOffset: query.get('startOffset') ?? undefined,
     endOffset: query.get('endOffset') ?? undefined,
   });
+  // The twin keeps no noncurrent generations (buckets are not versioned), so versions=true lists the same.
+  booleanParam(query, 'versions');
   // Like GCS, empty lists and the last page's token are left out.
-  sendJson(res, 200, {
+  sendResource(request, 200, {
     kind: 'storage#objects',
     ...(page.prefixes.length > 0 ? { prefixes: page.prefixes } : {}),
     ...(page.items.length > 0 ? { items: page.items.map((r) => objectResource(r, ctx.baseUrl)) } : {}),
@@ -34,11 +36,12 @@ export async function listObjects(ctx: TwinContext, { res, params, query }: Twin
   });
 }
 
-export async function patchObject(ctx: TwinContext, { req, res, params, query }: TwinRequest): Promise<void> {
+export async function patchObject(ctx: TwinContext, request: TwinRequest): Promise<void> {
+  const { req, params, query } = request;
   if (ctx.faults.takeWriteFault()) throw serviceUnavailable();
   const body = await readJson(req);
   const record = await ctx.store.patch(params.bucket ?? '', params.object ?? '', body, readPreconditions(query), query.get('generation'));
-  sendJson(res, 200, objectResource(record, ctx.baseUrl));
+  sendResource(request, 200, objectResource(record, ctx.baseUrl));
 }
 
 export async function deleteObject(ctx: TwinContext, { res, params, query }: TwinRequest): Promise<void> {
@@ -51,7 +54,8 @@ export async function deleteObject(ctx: TwinContext, { res, params, query }: Twi
  * `rewriteTo` (what the client's copy() calls; done in one call, no rewriteToken) and the older `copyTo`.
  * The destination takes the source's metadata, overridden field by field by the request body.
  */
-export async function copyObject(ctx: TwinContext, { req, res, params, query }: TwinRequest, style: 'rewrite' | 'copy'): Promise<void> {
+export async function copyObject(ctx: TwinContext, request: TwinRequest, style: 'rewrite' | 'copy'): Promise<void> {
+  const { req, params, query } = request;
   if (ctx.faults.takeWriteFault()) throw serviceUnavailable();
   const source = ctx.store.get(params.bucket ?? '', params.object ?? '', query.get('sourceGeneration'));
   checkWrite(readPreconditions(query, 'Source'), source);
@@ -64,55 +68,19 @@ export async function copyObject(ctx: TwinContext, { req, res, params, query }: 
   const temp = await ctx.store.copyToTemp(source);
   let record: ObjectRecord;
   try {
-    const digest = { size: source.size, md5Hash: source.md5Hash, crc32c: source.crc32c };
+    const digest = { size: source.size, md5Hash: source.md5Hash, crc32c: source.crc32c, componentCount: source.componentCount };
     record = await ctx.store.commit(destinationBucket, destinationName, temp, digest, fields, conditions);
   } finally {
     await rm(temp, { force: true });
   }
   const resource = objectResource(record, ctx.baseUrl);
   ctx.events.publish(resource);
-  if (style === 'copy') return sendJson(res, 200, resource);
-  sendJson(res, 200, { kind: 'storage#rewriteResponse', totalBytesRewritten: record.size, objectSize: record.size, done: true, resource });
+  if (style === 'copy') return sendResource(request, 200, resource);
+  sendResource(request, 200, { kind: 'storage#rewriteResponse', totalBytesRewritten: record.size, objectSize: record.size, done: true, resource });
 }
 
 function sourceFields(source: ObjectRecord): WritableFields {
   const fields: WritableFields = {};
   for (const key of WRITABLE_FIELDS) if (source[key] !== undefined) Object.assign(fields, { [key]: source[key] });
   return fields;
-}
-
-export async function createBucket(ctx: TwinContext, { req, res }: TwinRequest): Promise<void> {
-  if (ctx.faults.takeWriteFault()) throw serviceUnavailable();
-  const body = await readJson(req);
-  if (typeof body.name !== 'string') throw invalid('Required bucket name is missing.');
-  const record = await ctx.store.createBucket(body.name, {
-    location: typeof body.location === 'string' ? body.location : undefined,
-    storageClass: typeof body.storageClass === 'string' ? body.storageClass : undefined,
-  });
-  sendJson(res, 200, bucketResource(record, ctx.baseUrl));
-}
-
-export async function getBucket(ctx: TwinContext, { res, params }: TwinRequest): Promise<void> {
-  sendJson(res, 200, bucketResource(ctx.store.getBucket(params.bucket ?? ''), ctx.baseUrl));
-}
-
-export async function listBuckets(ctx: TwinContext, { res }: TwinRequest): Promise<void> {
-  sendJson(res, 200, { kind: 'storage#buckets', items: ctx.store.listBuckets().map((b) => bucketResource(b, ctx.baseUrl)) });
-}
-
-function bucketResource(record: BucketRecord, baseUrl: string): Record<string, unknown> {
-  return {
-    kind: 'storage#bucket',
-    id: record.name,
-    selfLink: `${baseUrl}/storage/v1/b/${record.name}`,
-    projectNumber: '0',
-    name: record.name,
-    timeCreated: record.timeCreated,
-    updated: record.timeCreated,
-    metageneration: '1',
-    location: record.location,
-    locationType: 'multi-region',
-    storageClass: record.storageClass,
-    etag: 'CAE=',
-  };
 }

@@ -3,7 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { TwinContext } from './context';
 import { appendHashed, ContentHashes, goodHashHeader } from './content-hashes';
 import { GcsError, invalid, serviceUnavailable } from './errors';
-import { readJson, sendEmpty, sendJson, type TwinRequest } from './http';
+import { readJson, requestBody, sendEmpty, sendResource, type TwinRequest } from './http';
 import { KeyedLock } from './keyed-lock';
 import { checkObjectName, objectResource, writableFields, type ObjectResource, type WritableFields } from './object-record';
 import { checkWrite, readPreconditions, type Preconditions } from './preconditions';
@@ -15,6 +15,8 @@ interface UploadSession {
   conditions: Preconditions;
   tempPath: string;
   hashes: ContentHashes;
+  /** X-Upload-Content-Length: the object's size stated at the start; GCS finalizes once that many bytes arrived. */
+  declaredSize?: number;
   /** Set once the object is committed: later requests on the session just answer it. */
   result?: ObjectResource;
 }
@@ -43,7 +45,9 @@ export class ResumableUploads {
     const conditions = readPreconditions(query);
     checkWrite(conditions, this.ctx.store.find(bucket, name)); // fail early; checked again at commit
     const contentType = req.headers['x-upload-content-type'];
+    const declaredSize = readDeclaredSize(req.headers['x-upload-content-length']);
     const session: UploadSession = {
+      declaredSize,
       bucket,
       name,
       fields: { ...writableFields(metadata), ...(typeof contentType === 'string' ? { contentType } : {}) },
@@ -64,26 +68,37 @@ export class ResumableUploads {
     await this.locks.run(id, () => this.receive(id, request));
   }
 
-  private async receive(id: string, { req, res }: TwinRequest): Promise<void> {
+  private async receive(id: string, request: TwinRequest): Promise<void> {
+    const { req, res } = request;
     const session = this.sessions.get(id);
     if (!session) throw new GcsError(404, 'No such upload session.', 'notFound');
-    if (session.result) return sendJson(res, 200, session.result);
+    if (session.result) return sendResource(request, 200, session.result);
     if (this.ctx.faults.takeWriteFault()) throw serviceUnavailable();
 
     const range = parseContentRange(req.headers['content-range']);
-    const { hashes } = session;
+    const { hashes, declaredSize } = session;
+    if (declaredSize !== undefined && range.total !== undefined && range.total !== declaredSize) {
+      this.abandon(id, session);
+      throw invalid(`Invalid request. The total size in Content-Range (${range.total}) does not match the X-Upload-Content-Length (${declaredSize}) the upload was started with.`);
+    }
+    const limit = range.total ?? declaredSize;
     if (range.kind === 'bytes') {
       if (range.start > hashes.size) {
         throw invalid(`Invalid request. The upload offset is ${range.start} byte(s), which exceeds the ${hashes.size} byte(s) already uploaded.`);
       }
       // A resent chunk may overlap what was stored: keep only the new bytes.
-      await appendHashed(req, session.tempPath, hashes, hashes.size - range.start);
-      if (range.total !== undefined && hashes.size > range.total) {
+      await appendHashed(requestBody(req), session.tempPath, hashes, hashes.size - range.start);
+      if (limit !== undefined && hashes.size > limit) {
         this.abandon(id, session);
-        throw invalid(`Invalid request. ${hashes.size} bytes were received, more than the declared ${range.total}.`);
+        throw invalid(`Invalid request. ${hashes.size} bytes were received, more than the declared ${limit}.`);
       }
     }
-    const complete = range.total === undefined ? range.kind === 'bytes' && range.toEnd : hashes.size === range.total;
+    const complete = limit === undefined ? range.kind === 'bytes' && range.toEnd : hashes.size === limit;
+    if (!complete && range.kind === 'bytes' && range.toEnd) {
+      // The request said "this is the rest of the object", yet it is shorter than the size stated at the start.
+      this.abandon(id, session);
+      throw invalid(`Invalid request. The upload ended after ${hashes.size} bytes, short of the declared ${limit}.`);
+    }
     if (!complete) return sendEmpty(res, 308, hashes.size > 0 ? { range: `bytes=0-${hashes.size - 1}` } : {});
 
     const digest = hashes.digest();
@@ -99,13 +114,19 @@ export class ResumableUploads {
       throw err;
     }
     this.ctx.events.publish(session.result);
-    sendJson(res, 200, session.result);
+    sendResource(request, 200, session.result);
   }
 
   private abandon(id: string, session: UploadSession): void {
     this.sessions.delete(id);
     void rm(session.tempPath, { force: true });
   }
+}
+
+function readDeclaredSize(value: string | string[] | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d+$/.test(value.trim())) throw invalid(`Invalid X-Upload-Content-Length: ${String(value)}`);
+  return Number(value);
 }
 
 function header(value: string | string[] | undefined): string | undefined {

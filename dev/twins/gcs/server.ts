@@ -5,9 +5,12 @@ import type { TwinContext } from './context';
 import { GcsError } from './errors';
 import { sendError, type Handler } from './http';
 import { downloadMedia } from './media-download';
-import { copyObject, createBucket, deleteObject, getBucket, getObject, listBuckets, listObjects, patchObject } from './object-routes';
+import { createBucket, getBucket, getStorageLayout, listBuckets } from './bucket-routes';
+import { composeObject } from './compose';
+import { copyObject, deleteObject, getObject, listObjects, patchObject } from './object-routes';
 import { ResumableUploads } from './resumable-upload';
 import { singleRequestUpload } from './simple-upload';
+import { checkStandardParameters } from './standard-parameters';
 
 /** The HTTP server of the JSON API subset the Node.js client uses. */
 export function createTwinServer(ctx: TwinContext): Server {
@@ -24,17 +27,20 @@ export function createTwinServer(ctx: TwinContext): Server {
   route('GET', '/storage/v1/b', (r) => listBuckets(ctx, r));
   route('POST', '/storage/v1/b', (r) => createBucket(ctx, r));
   route('GET', '/storage/v1/b/:bucket', (r) => getBucket(ctx, r));
+  route('GET', '/storage/v1/b/:bucket/storageLayout', (r) => getStorageLayout(ctx, r));
   route('GET', '/storage/v1/b/:bucket/o', (r) => listObjects(ctx, r));
   route('GET', object, (r) => getObject(ctx, r));
   route('GET', '/download/storage/v1/b/:bucket/o/:object', (r) => downloadMedia(ctx, r)); // mediaLink
   route('PATCH', object, (r) => patchObject(ctx, r));
   route('DELETE', object, (r) => deleteObject(ctx, r));
   route('POST', `${object}/rewriteTo/b/:destinationBucket/o/:destinationObject`, (r) => copyObject(ctx, r, 'rewrite'));
+  route('POST', `${object}/compose`, (r) => composeObject(ctx, r));
   route('POST', `${object}/copyTo/b/:destinationBucket/o/:destinationObject`, (r) => copyObject(ctx, r, 'copy'));
-  route('POST', '/upload/storage/v1/b/:bucket/o', (r) =>
-    r.query.get('uploadType') === 'resumable' ? resumable.start(r) : singleRequestUpload(ctx, r),
-  );
-  route('PUT', '/upload/storage/v1/b/:bucket/o', (r) => resumable.put(r));
+  // apitools (gcloud, gsutil) starts resumable uploads under /resumable/upload/..., the same API.
+  for (const upload of ['/upload/storage/v1/b/:bucket/o', '/resumable/upload/storage/v1/b/:bucket/o']) {
+    route('POST', upload, (r) => (r.query.get('uploadType') === 'resumable' ? resumable.start(r) : singleRequestUpload(ctx, r)));
+    route('PUT', upload, (r) => resumable.put(r));
+  }
 
   const server = createServer((req, res) => {
     const latency = ctx.faults.latencyMs;
@@ -53,7 +59,9 @@ async function run(
   params: Record<string, string | undefined>,
 ): Promise<void> {
   try {
-    await handler({ req, res, params, query: new URL(req.url ?? '/', 'http://twin').searchParams });
+    const query = new URL(req.url ?? '/', 'http://twin').searchParams;
+    checkStandardParameters(query);
+    await handler({ req, res, params, query });
   } catch (err) {
     sendError(res, err, ctx.log);
   }

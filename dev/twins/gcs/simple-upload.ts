@@ -2,13 +2,14 @@ import { rm } from 'node:fs/promises';
 import type { TwinContext } from './context';
 import { appendHashed, ContentHashes, type ContentDigest } from './content-hashes';
 import { invalid, serviceUnavailable } from './errors';
-import { sendJson, type TwinRequest } from './http';
+import { requestBody, sendResource, type TwinRequest } from './http';
 import { multipartBoundary, readMultipartRelated } from './multipart-related';
 import { checkObjectName, objectResource, writableFields, type WritableFields } from './object-record';
 import { checkWrite, readPreconditions } from './preconditions';
 
 /** `uploadType=media` (bytes only) and `uploadType=multipart` (JSON metadata part + bytes): one request, one object. */
-export async function singleRequestUpload(ctx: TwinContext, { req, res, params, query }: TwinRequest): Promise<void> {
+export async function singleRequestUpload(ctx: TwinContext, request: TwinRequest): Promise<void> {
+  const { req, params, query } = request;
   if (ctx.faults.takeWriteFault()) throw serviceUnavailable();
   const bucket = params.bucket ?? '';
   const conditions = readPreconditions(query);
@@ -20,7 +21,7 @@ export async function singleRequestUpload(ctx: TwinContext, { req, res, params, 
   if (query.get('uploadType') === 'multipart') {
     const boundary = multipartBoundary(req.headers['content-type']);
     if (!boundary) throw invalid('A multipart upload needs a multipart/related body with a boundary.');
-    const upload = await readMultipartRelated(req, boundary);
+    const upload = await readMultipartRelated(requestBody(req), boundary);
     name = checkObjectName(query.get('name') ?? stringField(upload.metadata.name));
     fields = { contentType: upload.mediaContentType, ...writableFields(upload.metadata) };
     claimed = { md5Hash: stringField(upload.metadata.md5Hash), crc32c: stringField(upload.metadata.crc32c) };
@@ -28,7 +29,7 @@ export async function singleRequestUpload(ctx: TwinContext, { req, res, params, 
   } else {
     name = checkObjectName(query.get('name'));
     fields = { contentType: req.headers['content-type'] };
-    body = req;
+    body = requestBody(req);
   }
   // Fail fast, before receiving what may be gigabytes; checked again atomically at commit.
   checkWrite(conditions, ctx.store.find(bucket, name));
@@ -44,7 +45,7 @@ export async function singleRequestUpload(ctx: TwinContext, { req, res, params, 
     const record = await ctx.store.commit(bucket, name, temp, digest, fields, conditions);
     const resource = objectResource(record, ctx.baseUrl);
     ctx.events.publish(resource);
-    sendJson(res, 200, resource);
+    sendResource(request, 200, resource);
   } finally {
     await rm(temp, { force: true });
   }

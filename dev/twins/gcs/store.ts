@@ -2,12 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContentDigest } from './content-hashes';
 import { GcsError, invalid, noSuchBucket, noSuchObject } from './errors';
 import { KeyedLock } from './keyed-lock';
 import { listPage, type ListOptions, type ListPage } from './listing';
 import { applyPatch, type ObjectRecord, type WritableFields } from './object-record';
 import { checkWrite, type Preconditions } from './preconditions';
+
+/** What is known of an object's bytes once they are stored. */
+export type StoredContent = Pick<ObjectRecord, 'size' | 'crc32c' | 'md5Hash' | 'componentCount'>;
 
 export interface BucketRecord {
   name: string;
@@ -143,7 +145,7 @@ export class ObjectStore {
     bucket: string,
     name: string,
     tempPath: string,
-    digest: ContentDigest,
+    digest: StoredContent,
     fields: WritableFields,
     conditions: Preconditions,
   ): Promise<ObjectRecord> {
