@@ -23,8 +23,6 @@ export function lazyKmsClient(config: SigningConfig): KmsClientProvider {
 }
 
 const SERVICE = 'Cloud KMS';
-/** How long the newest version of a key is trusted to still be the newest (only for key names, not pinned versions). */
-const NEWEST_VERSION_TTL_MS = 60_000;
 
 /**
  * Signs with Cloud KMS: AsymmetricSign over a SHA-256 digest (EC_SIGN_P256_SHA256), with the
@@ -32,10 +30,9 @@ const NEWEST_VERSION_TTL_MS = 60_000;
  * the answering key name and signature_crc32c checked; pem_crc32c on public keys).
  */
 export class KmsDigestSigner implements DigestSigner {
-  private newest: { name: string; at: number } | null = null;
   private readonly pems = new Map<string, Promise<string>>();
 
-  constructor(private readonly client: KmsClientProvider, private readonly keyName: string, private readonly now: () => number = Date.now) {}
+  constructor(private readonly client: KmsClientProvider, private readonly keyName: string) {}
 
   async signSha256(digest: Buffer): Promise<{ signature: Buffer; keyVersion: string }> {
     const name = await this.signingVersion();
@@ -72,14 +69,15 @@ export class KmsDigestSigner implements DigestSigner {
     return key.pem;
   }
 
-  /** The pinned version, or the newest enabled version of the key (rotation without a redeploy). */
+  /**
+   * The pinned version, or the newest enabled version of the key (rotation without a redeploy).
+   * Listed at every signature, not cached: versions are registered a few times an hour at most.
+   */
   private async signingVersion(): Promise<string> {
     if (isVersionName(this.keyName)) return this.keyName;
-    if (this.newest && this.now() - this.newest.at < NEWEST_VERSION_TTL_MS) return this.newest.name;
     const enabled = (await this.versions()).filter((v) => v.state === 'ENABLED');
     const newest = enabled.sort((a, b) => versionNumber(b.name) - versionNumber(a.name))[0];
     if (!newest) throw new UpstreamFailedError(SERVICE, `${this.keyName} has no enabled version to sign with`);
-    this.newest = { name: newest.name, at: this.now() };
     return newest.name;
   }
 
