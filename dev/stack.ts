@@ -25,6 +25,7 @@ import { schedulerClientOptions, startSchedulerTwin } from './twins/scheduler';
 import { freePort } from './lib/free-port';
 import { startGcsTwin, type GcsTwin } from './twins/gcs';
 import { startVertexTwin, type VertexTwin } from './twins/vertex';
+import { startKmsTwin, type KmsTwin } from './twins/kms';
 import { signDevToken } from '../functions/src/http/token-verifiers';
 import { startFirestoreEmulator, type FirestoreEmulator } from './emulators/firestore';
 import { startPubSubEmulator, type PubSubEmulator } from './emulators/pubsub';
@@ -34,6 +35,7 @@ import { seedRegistry } from './demo/seed';
 import { storeDemoArtifacts } from './demo/demo-artifacts';
 import { GcsObjectStore, lazyStorage } from '../functions/src/adapters/gcs/object-store';
 import type { ModelVersion } from '../shared/schemas/model-version';
+import { SIGNING_LEASE_MS, pendingSignature } from '../shared/domain/signature-retry-policy';
 import { serveStatic } from './static-files';
 import { buildDashboard } from '../dashboard/build';
 
@@ -54,6 +56,9 @@ export interface Stack {
   url: string;
   gcs: GcsTwin;
   vertex: VertexTwin;
+  kms: KmsTwin;
+  /** The KMS key versions are signed with (its newest enabled version). */
+  signingKey: string;
   pubsub: PubSubEmulator;
   pushesBucket: string;
   registryBucket: string;
@@ -146,6 +151,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     runner: toyTrainerRunner({ storageUrl: gcs.url }),
   });
   const scheduler = await startSchedulerTwin();
+  // Cloud KMS twin: versions are signed with its key, kept under the data directory across restarts.
+  const signingKey = `projects/${projectId}/locations/${LOCATION}/keyRings/registry/cryptoKeys/model-signing`;
+  const kms = await startKmsTwin({ stateFile: join(stateDir, 'kms.json'), signingKeys: [signingKey] });
   const pubsub = await startPubSubEmulator({ projectId });
   await pubsub.ensureTopic(EVENTS_TOPIC);
   await pubsub.ensureSubscription(EVENTS_TAIL, EVENTS_TOPIC);
@@ -156,6 +164,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const demo = demoRegistry();
     demo.versions = await mirrorToVertexTwin(demo.versions, { port: vertex.port, project: projectId, location: LOCATION });
     demo.versions = await storeDemoArtifacts(new GcsObjectStore(lazyStorage({ projectId, apiEndpoint: gcs.url })), REGISTRY_BUCKET, demo.versions);
+    // Due for signing at once: the minute job signs them as it would versions whose signing was interrupted.
+    demo.versions = demo.versions.map((v) => ({ ...v, signature: pendingSignature(new Date(Date.now() - SIGNING_LEASE_MS)) }));
     await seedRegistry(db, demo);
     demoVersions = demo.versions;
   }
@@ -170,6 +180,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     SCHEDULER_SERVICE_ACCOUNT: `registry-scheduler@${projectId}.iam.gserviceaccount.com`,
     TRIGGER_URL: triggerUrl, OIDC_JWKS_URL: scheduler.jwksUrl, OIDC_ISSUER: scheduler.issuer,
     EVENTS_TOPIC, PUBSUB_API_ENDPOINT: pubsub.host,
+    SIGNING_KEY: signingKey, KMS_API_ENDPOINT: '127.0.0.1', KMS_API_PORT: String(kms.port),
   };
   const servers = [
     await serve('register', registerPort, () => cloudEvent('register', buildRegister(parseRegisterConfig(env)))),
@@ -204,7 +215,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   if (dataDir) writeFileSync(join(dataDir, STACK_FILE), JSON.stringify({ url, gcsUrl: gcs.url, pushesBucket: PUSHES_BUCKET, projectId, pubsubHost: pubsub.host }, null, 2));
 
   return {
-    url, projectId, firestore, dataDir, gcs, vertex, pubsub, pushesBucket: PUSHES_BUCKET, registryBucket: REGISTRY_BUCKET,
+    url, projectId, firestore, dataDir, gcs, vertex, kms, signingKey, pubsub, pushesBucket: PUSHES_BUCKET, registryBucket: REGISTRY_BUCKET,
     token: (role, email = `${role}@localhost`) => signDevToken(secret, { role, email }),
     async stop() {
       await new Promise<void>((ok) => front.close(() => ok()));
@@ -218,6 +229,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await pubsub.stop();
       await scheduler.stop();
       await vertex.stop();
+      await kms.stop();
       if (dataDir) rmSync(join(dataDir, STACK_FILE), { force: true });
       else rmSync(stateDir, { recursive: true, force: true });
       if (dataDir) {

@@ -33,6 +33,8 @@ module "api" {
     REGISTRY_BUCKET = google_storage_bucket.registry.name
     # Promotion reads pushed directories; ZIP downloads read blobs.
     PUSHES_BUCKET = google_storage_bucket.pushes.name
+    # Promotion signs the version; GET /api/signing-key serves the keys that signed (signing.tf).
+    SIGNING_KEY = local.signing_key_version
     # A small V8 heap keeps a streamed ZIP download's memory flat (API_NODE_OPTIONS explains).
     NODE_OPTIONS = "--max-semi-space-size=2 --max-old-space-size=192"
   }
@@ -68,6 +70,8 @@ module "register" {
     VERTEX_LOCATION         = var.vertex_location
     SERVING_CONTAINER_IMAGE = var.serving_container_image
     MAX_EVENT_AGE_SECONDS   = tostring(var.max_event_age_seconds)
+    # Each registered version is signed (model-signing bundle, signing.tf).
+    SIGNING_KEY = local.signing_key_version
     EVENTS_TOPIC            = google_pubsub_topic.registry_events.name
     LOG_LEVEL               = "INFO"
   }
@@ -177,7 +181,7 @@ module "drain_outbox" {
   source                = "./modules/function"
   name                  = "registry-drain-outbox"
   entry_point           = "drainOutbox"
-  description           = "Every minute: publishes registry events still pending in the Firestore outbox and retries due Vertex AI mirrors."
+  description           = "Every minute: publishes registry events still pending in the Firestore outbox and retries due Vertex AI mirrors and signatures."
   region                = var.region
   source_bucket         = google_storage_bucket.function_source.name
   source_object         = google_storage_bucket_object.functions.name
@@ -188,6 +192,9 @@ module "drain_outbox" {
     EVENTS_TOPIC         = google_pubsub_topic.registry_events.name
     VERTEX_LOCATION      = var.vertex_location
     LOG_LEVEL            = "INFO"
+    # Signatures that failed (KMS unavailable) are retried here: manifests in, bundles out.
+    REGISTRY_BUCKET = google_storage_bucket.registry.name
+    SIGNING_KEY     = local.signing_key_version
   }
 }
 

@@ -9,7 +9,7 @@ resource "google_project_service" "apis" {
   for_each = toset([
     "cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com", "artifactregistry.googleapis.com",
     "eventarc.googleapis.com", "pubsub.googleapis.com", "firestore.googleapis.com", "firebaserules.googleapis.com",
-    "storage.googleapis.com", "aiplatform.googleapis.com", "cloudscheduler.googleapis.com", "iam.googleapis.com",
+    "storage.googleapis.com", "aiplatform.googleapis.com", "cloudscheduler.googleapis.com", "iam.googleapis.com", "cloudkms.googleapis.com",
   ])
   service            = each.value
   disable_on_destroy = false

@@ -102,3 +102,13 @@ variable "source_dir" {
   description = "Directory zipped as the functions' source (run `npm run build` first: it holds dist/ and package.json)."
   default     = ".."
 }
+
+variable "signing_key_version" {
+  type        = number
+  description = "Version of the model-signing KMS key that signs new versions. Rotation: add a version (gcloud kms keys versions create), then raise this and apply; versions signed by older key versions stay verifiable (GET /api/signing-key serves every key version that signed)."
+  default     = 1
+  validation {
+    condition     = var.signing_key_version >= 1 && floor(var.signing_key_version) == var.signing_key_version
+    error_message = "signing_key_version must be a positive whole number."
+  }
+}

@@ -1,27 +1,55 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import type { ArchiveCheck } from '../../shared/domain/archive-check';
-import { CliError, EXIT, call, openSession } from '../session';
+import { CliError, EXIT, call, openSession, type Session } from '../session';
+import { loadConfig } from '../config';
+import { cacheKeys, checkSignature, pemBlocks, readCachedKeys, type SignatureCheck } from '../signature-check';
 import { keyValues, type Output } from '../output';
 import { byteProgress } from '../progress';
-import { checkZipFile } from '../zip-check';
+import { checkZipFile, type ZipCheck } from '../zip-check';
 
-function report(file: string, check: ArchiveCheck): string {
+interface Verified extends Omit<ZipCheck, 'signatureText' | 'entries'> {
+  signature: SignatureCheck;
+}
+
+function report(file: string, check: Verified): string {
+  const { signature } = check;
+  const signed = signature.signed && signature.ok
+    ? `OK, key ${signature.keyHint?.slice(0, 16)}…, ${signature.signedFiles} files${signature.lineage ? `, run ${signature.lineage.trainingRunId ?? 'none'}, blessed ${String(signature.lineage.blessed)}` : ''}`
+    : signature.signed ? 'FAILED' : 'none (unsigned)';
   return keyValues([
     ['file', file], ['version', check.versionId], ['manifest', check.manifestDigest],
-    ['verified', `${check.verifiedFiles} files`], ['result', check.ok ? 'OK' : `FAILED\n  ${check.problems.join('\n  ')}`],
+    ['verified', `${check.verifiedFiles} files`], ['signature', signed],
+    ['result', check.ok ? 'OK' : `FAILED\n  ${check.problems.join('\n  ')}`],
   ]);
+}
+
+/** The registry's signing keys (every key version that signed), cached for offline `verify`. */
+async function fetchKeys(session: Session): Promise<string[]> {
+  const text = await call(session.client.GET('/api/signing-key', { parseAs: 'text' })) as unknown as string;
+  cacheKeys(text);
+  return pemBlocks(text);
+}
+
+/** The manifest check, then the signature (model.sig) against the keys; a missing model.sig fails unless allowed. */
+function verifyArchive(check: ZipCheck, pems: readonly string[], allowUnsigned: boolean): Verified {
+  const { signatureText, entries, ...rest } = check;
+  const signature = checkSignature(signatureText, entries, check.manifestDigest, pems);
+  const tolerated = !signature.signed && allowUnsigned;
+  const problems = [...rest.problems, ...(tolerated ? [] : signature.problems)];
+  return { ...rest, ok: rest.ok && (signature.ok || tolerated), problems, signature };
 }
 
 /** `download` (the version ZIP, optionally verified) and `verify` (a ZIP already on disk). */
 export function downloadCommands(program: Command, out: () => Output): void {
   program.command('download').description('download a version as a ZIP').argument('<version>')
     .option('-o, --output <file>', 'where to write it (default: the name the registry suggests)')
-    .option('--verify', "check every file against the manifest, and the manifest against the registry's")
-    .action(async (ref: string, o: { output?: string; verify?: boolean }) => {
-      const { client } = openSession();
+    .option('--verify', "check every file against the manifest and the signature (model.sig), and the manifest against the registry's")
+    .option('--allow-unsigned', 'with --verify: accept a ZIP without model.sig (a version not signed yet)')
+    .action(async (ref: string, o: { output?: string; verify?: boolean; allowUnsigned?: boolean }) => {
+      const session = openSession();
+      const { client } = session;
       const answer = await client.GET('/api/models/{id}/download', { params: { path: { id: ref } }, parseAs: 'stream' });
       // openapi-fetch reads an error answer as JSON whatever `parseAs` says.
       if (!answer.response.ok || !answer.data) await call(Promise.resolve(answer));
@@ -31,11 +59,13 @@ export function downloadCommands(program: Command, out: () => Output): void {
       const count = new Transform({ transform(chunk: Buffer, _e, done) { bar.add(chunk.length); done(null, chunk); } });
       await pipeline(Readable.fromWeb(answer.data as never), count, createWriteStream(file));
       bar.stop();
+      // Keeps the keys for a later offline `verify` even when this download is not verified.
+      const pems = await fetchKeys(session);
       if (!o.verify) {
         out().result({ file }, () => `saved ${file}`);
         return;
       }
-      const check = await checkZipFile(file);
+      const check = verifyArchive(await checkZipFile(file), pems, o.allowUnsigned ?? false);
       const id = check.versionId ?? ref;
       const registered = await call(client.GET('/api/models/{id}/manifest', { params: { path: { id } } }));
       if (registered.manifestDigest !== check.manifestDigest) {
@@ -46,12 +76,24 @@ export function downloadCommands(program: Command, out: () => Output): void {
       if (!check.ok) throw new CliError(`${file} does not match version ${id}`, EXIT.integrity, 'INTEGRITY_FAILED');
     });
 
-  program.command('verify').description("check a version ZIP's files against its manifest, offline").argument('<file.zip>')
-    .action(async (file: string) => {
-      const check = await checkZipFile(file).catch((error: Error) => {
+  program.command('verify').description("check a version ZIP offline: every file against manifest.json and the signed statement in model.sig").argument('<file.zip>')
+    .option('--key <file.pem>', "the registry's public key(s) (PEM; default: those cached by `download`, else GET /api/signing-key)")
+    .option('--allow-unsigned', 'accept a ZIP without model.sig (a version not signed yet)')
+    .action(async (file: string, o: { key?: string; allowUnsigned?: boolean }) => {
+      const zip = await checkZipFile(file).catch((error: Error) => {
         throw new CliError(`${file} cannot be read as a ZIP: ${error.message}`, EXIT.integrity, 'INTEGRITY_FAILED');
       });
+      const pems = o.key ? pemBlocks(readFileSync(o.key, 'utf8')) : await keysForVerify();
+      const check = verifyArchive(zip, pems, o.allowUnsigned ?? false);
       out().result({ file, ...check }, () => report(file, check));
-      if (!check.ok) throw new CliError(`${file} does not match its manifest`, EXIT.integrity, 'INTEGRITY_FAILED');
+      if (!check.ok) throw new CliError(`${file} does not match its manifest and signature`, EXIT.integrity, 'INTEGRITY_FAILED');
     });
+}
+
+/** Cached keys; without any, the registry's when logged in (no key at all is reported by the check). */
+async function keysForVerify(): Promise<string[]> {
+  const cached = readCachedKeys();
+  if (cached.length) return cached;
+  const config = loadConfig();
+  return config ? fetchKeys(openSession(config)) : [];
 }

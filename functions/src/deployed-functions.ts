@@ -1,5 +1,6 @@
 import { API_REQUIRED_ENV_VARS } from './config';
 import { REGISTER_REQUIRED_ENV_VARS } from './register-config';
+import { SIGNING_REQUIRED_ENV_VARS } from './signing-config';
 import { SYNC_RUNS_REQUIRED_ENV_VARS, TRIGGER_REQUIRED_ENV_VARS } from './training-config';
 
 /**
@@ -7,11 +8,12 @@ import { SYNC_RUNS_REQUIRED_ENV_VARS, TRIGGER_REQUIRED_ENV_VARS } from './traini
  * (test/unit/infra) holds terraform/functions.tf to it.
  */
 export const REQUIRED_ENV_BY_ENTRY_POINT = {
-  api: API_REQUIRED_ENV_VARS,
-  register: REGISTER_REQUIRED_ENV_VARS,
+  // api: promotion signs, and it serves signatures and keys; register signs; drainOutbox retries signatures.
+  api: [...API_REQUIRED_ENV_VARS, ...SIGNING_REQUIRED_ENV_VARS],
+  register: [...REGISTER_REQUIRED_ENV_VARS, ...SIGNING_REQUIRED_ENV_VARS],
   trigger: TRIGGER_REQUIRED_ENV_VARS,
   syncRuns: SYNC_RUNS_REQUIRED_ENV_VARS,
-  drainOutbox: ['GOOGLE_CLOUD_PROJECT', 'EVENTS_TOPIC', 'VERTEX_LOCATION'],
+  drainOutbox: ['GOOGLE_CLOUD_PROJECT', 'EVENTS_TOPIC', 'VERTEX_LOCATION', 'REGISTRY_BUCKET', ...SIGNING_REQUIRED_ENV_VARS],
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BUCKET_NAME, COMMON_ENV, envReader, googleApiTarget, type GoogleApiTarget } from './env';
 import type { Severity } from './log';
+import { SIGNING_ENV_VARS, parseSigningConfig, type SigningConfig } from './signing-config';
 import { REGISTRY_WRITES_ENV_VARS, parseRegistryWritesConfig, type RegistryWritesConfig } from './registry-config';
 
 /** Configuration of the `register` function (GCS finalize → version → Vertex mirror), read once from the environment. */
@@ -21,6 +22,8 @@ export interface RegisterConfig {
   storageApiEndpoint: string | null;
   /** Where `version.registered` / `version.registration_failed` go: the API's topic and rules. */
   events: RegistryWritesConfig['events'];
+  /** Versions are signed right after registration (null: not configured). */
+  signing: SigningConfig | null;
   logLevel: Severity;
 }
 
@@ -48,6 +51,7 @@ const rules = {
 export const REGISTER_ENV_VARS = [
   ...Object.keys(rules),
   ...REGISTRY_WRITES_ENV_VARS.filter((name) => name.startsWith('EVENTS_') || name.startsWith('PUBSUB_')),
+  ...SIGNING_ENV_VARS,
 ];
 /** Those Terraform must set in production (the rest have defaults or serve the twins). */
 export const REGISTER_REQUIRED_ENV_VARS = ['GOOGLE_CLOUD_PROJECT', 'PUSHES_BUCKET', 'REGISTRY_BUCKET', 'VERTEX_LOCATION'];
@@ -69,6 +73,7 @@ export function parseRegisterConfig(env: NodeJS.ProcessEnv = process.env): Regis
     // The same variables (EVENTS_TOPIC, EVENTS_SOURCE, PUBSUB_API_ENDPOINT,
     // EVENTS_PUBLISH_TIMEOUT_SECONDS) read by the same rules as the API and the outbox drainer.
     events: parseRegistryWritesConfig(env).events,
+    signing: parseSigningConfig(env),
     logLevel: read(env, 'LOG_LEVEL'),
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BUCKET_NAME, COMMON_ENV, envReader, googleApiTarget, type GoogleApiTarget } from './env';
 import { defaultEventSource } from '../../shared/domain/registry-events';
 import type { Severity } from './log';
+import { SIGNING_ENV_VARS, parseSigningConfig, type SigningConfig } from './signing-config';
 
 /**
  * Configuration of deployment, aliases, lifecycle and registry events (read by the API and by the
@@ -30,6 +31,8 @@ export interface RegistryWritesConfig {
   registryBucket: string | null;
   /** Twins only: the Cloud Storage JSON API base URL. */
   storageApiEndpoint: string | null;
+  /** Signing of promoted versions, the signature routes, and the minute job's signature retries (null: not configured). */
+  signing: SigningConfig | null;
   logLevel: Severity;
 }
 
@@ -54,7 +57,7 @@ const rules = {
 };
 
 /** The environment variables read here (for Terraform's check). */
-export const REGISTRY_WRITES_ENV_VARS = Object.keys(rules);
+export const REGISTRY_WRITES_ENV_VARS = [...Object.keys(rules), ...SIGNING_ENV_VARS];
 
 const read = envReader(rules);
 
@@ -74,6 +77,7 @@ export function parseRegistryWritesConfig(env: NodeJS.ProcessEnv = process.env):
     deploy: { operationTimeoutMs, leaseMs: operationTimeoutMs + LEASE_MARGIN_MS },
     registryBucket: read(env, 'REGISTRY_BUCKET') ?? null,
     storageApiEndpoint: read(env, 'STORAGE_API_ENDPOINT') ?? null,
+    signing: parseSigningConfig(env),
     logLevel: read(env, 'LOG_LEVEL'),
   };
 }

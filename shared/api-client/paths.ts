@@ -78,7 +78,7 @@ export type paths = {
     post: operations["promoteVersion"];
   };
   "/api/models/{id}/download": {
-    /** The version as a ZIP: manifest.json and the model files, each checked against its SHA-256 */
+    /** The version as a ZIP: manifest.json, model.sig (the signature bundle, once signed) and the model files under model/, each checked against its SHA-256 */
     get: operations["downloadModel"];
   };
   "/api/models/{id}/manifest": {
@@ -126,6 +126,18 @@ export type paths = {
   "/api/models/{id}/mirror": {
     /** Retry the Vertex AI registration of a version now */
     post: operations["retryMirror"];
+  };
+  "/api/models/{id}/signature": {
+    /** The version's model-signing bundle (Sigstore bundle v0.3, DSSE, signed with Cloud KMS) */
+    get: operations["getSignature"];
+  };
+  "/api/signing-key": {
+    /** The PEM public keys that verify version signatures (every key version that signed, oldest first) */
+    get: operations["getSigningKey"];
+  };
+  "/api/signing-keys": {
+    /** The key versions that signed, with their hints and PEM public keys */
+    get: operations["listSigningKeys"];
   };
   "/api/openapi.json": {
     /** This API as an OpenAPI 3.1 document */
@@ -312,6 +324,27 @@ export type components = {
         /** @default null */
         nextRetryAt: string | null;
       };
+      /** @default null */
+      signature: ({
+        /** @enum {string} */
+        state: "pending" | "signed" | "failed";
+        /** @default null */
+        keyVersion: string | null;
+        /** @default null */
+        keyHint: string | null;
+        /** @default null */
+        signedAt: string | null;
+        /** @default null */
+        bundleDigest: string | null;
+        /** @default null */
+        error: string | null;
+        /** @default 0 */
+        attempts: number;
+        /** @default null */
+        updatedAt: string | null;
+        /** @default null */
+        nextRetryAt: string | null;
+      }) | null;
       /** @default null */
       deployment: ({
         endpoint: string;
@@ -815,6 +848,27 @@ export type operations = {
                   /** @default null */
                   nextRetryAt: string | null;
                 };
+                /** @default null */
+                signature: ({
+                  /** @enum {string} */
+                  state: "pending" | "signed" | "failed";
+                  /** @default null */
+                  keyVersion: string | null;
+                  /** @default null */
+                  keyHint: string | null;
+                  /** @default null */
+                  signedAt: string | null;
+                  /** @default null */
+                  bundleDigest: string | null;
+                  /** @default null */
+                  error: string | null;
+                  /** @default 0 */
+                  attempts: number;
+                  /** @default null */
+                  updatedAt: string | null;
+                  /** @default null */
+                  nextRetryAt: string | null;
+                }) | null;
                 /** @default null */
                 deployment: ({
                   endpoint: string;
@@ -1917,7 +1971,7 @@ export type operations = {
       };
     };
   };
-  /** The version as a ZIP: manifest.json and the model files, each checked against its SHA-256 */
+  /** The version as a ZIP: manifest.json, model.sig (the signature bundle, once signed) and the model files under model/, each checked against its SHA-256 */
   downloadModel: {
     parameters: {
       path: {
@@ -2858,6 +2912,184 @@ export type operations = {
       };
       /** @description UNSUPPORTED_MEDIA_TYPE */
       415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** The version's model-signing bundle (Sigstore bundle v0.3, DSSE, signed with Cloud KMS) */
+  getSignature: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description The bundle, byte for byte the model.sig of the ZIP */
+      200: {
+        content: {
+          "application/json": {
+            /** @constant */
+            mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json";
+            verificationMaterial: {
+              publicKey: {
+                hint: string;
+              };
+              tlogEntries: unknown[];
+              [key: string]: unknown;
+            };
+            dsseEnvelope: {
+              payload: string;
+              /** @constant */
+              payloadType: "application/vnd.in-toto+json";
+              signatures: {
+                  sig: string;
+                  keyid: string;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL, INTEGRITY_FAILED */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** The PEM public keys that verify version signatures (every key version that signed, oldest first) */
+  getSigningKey: {
+    responses: {
+      /** @description Concatenated PEM public keys */
+      200: {
+        content: {
+          "application/x-pem-file": string;
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** The key versions that signed, with their hints and PEM public keys */
+  listSigningKeys: {
+    responses: {
+      /** @description The keys, oldest first */
+      200: {
+        content: {
+          "application/json": {
+            keys: {
+                keyVersion: string;
+                hint: string;
+                pem: string;
+                firstSignedAt: string;
+              }[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

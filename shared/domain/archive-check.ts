@@ -1,4 +1,4 @@
-import { ARCHIVE_MANIFEST_PATH, ARCHIVE_MODEL_ROOT, ARCHIVE_SCHEMA } from './archive-manifest';
+import { ARCHIVE_MANIFEST_PATH, ARCHIVE_MODEL_ROOT, ARCHIVE_SCHEMA, ARCHIVE_SIGNATURE_PATH } from './archive-manifest';
 import { canonicalManifest, type ManifestEntry } from './manifest';
 
 /** One entry of a downloaded ZIP, as read and hashed from its bytes. */
@@ -58,7 +58,8 @@ export function checkArchive(manifestText: string | null, entries: readonly Arch
     else if (entry.sha256 !== file.sha256) problems.push(`${file.path}: SHA-256 ${entry.sha256}, listed as ${file.sha256}`);
     else verifiedFiles++;
   }
-  const expected = new Set([ARCHIVE_MANIFEST_PATH, ...listed.map((f) => ARCHIVE_MODEL_ROOT + f.path)]);
+  // model.sig is checked on its own (cli/signature-check.ts): it is not listed in the manifest it signs.
+  const expected = new Set([ARCHIVE_MANIFEST_PATH, ARCHIVE_SIGNATURE_PATH, ...listed.map((f) => ARCHIVE_MODEL_ROOT + f.path)]);
   for (const entry of entries) {
     if (!expected.has(entry.name) && !entry.name.endsWith('/')) problems.push(`${entry.name}: in the archive but not in the manifest`);
   }

@@ -7,6 +7,8 @@ import { sortManifest, type ManifestEntry } from './manifest';
  */
 export const ARCHIVE_MANIFEST_PATH = 'manifest.json';
 export const ARCHIVE_MODEL_ROOT = 'model/';
+/** The version's model-signing bundle (Sigstore JSON), beside manifest.json once the version is signed. */
+export const ARCHIVE_SIGNATURE_PATH = 'model.sig';
 export const ARCHIVE_SCHEMA = 'model-registry.version-archive/1';
 
 export interface ArchiveManifest {

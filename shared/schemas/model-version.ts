@@ -60,6 +60,26 @@ export const VertexMirror = z.object({
   nextRetryAt: IsoDateTime.nullable().default(null),
 });
 
+/**
+ * The version's model-signing bundle (README "Signed provenance"): pending until signed, failed
+ * (with the error) when KMS or storage refused, retried by the minute job at `nextRetryAt`.
+ */
+export const VersionSignature = z.object({
+  state: z.enum(['pending', 'signed', 'failed']),
+  /** The KMS key version that signed (`projects/…/cryptoKeyVersions/<n>`). */
+  keyVersion: z.string().nullable().default(null),
+  /** SHA-256 (hex) of the signing key's PEM: the bundle's `verificationMaterial.publicKey.hint`. */
+  keyHint: z.string().nullable().default(null),
+  signedAt: IsoDateTime.nullable().default(null),
+  /** `sha256:<hex>` of the stored bundle bytes (`signatures/sha256/<hex>.json` in the registry bucket). */
+  bundleDigest: z.string().nullable().default(null),
+  error: z.string().nullable().default(null),
+  attempts: z.number().int().nonnegative().default(0),
+  updatedAt: IsoDateTime.nullable().default(null),
+  nextRetryAt: IsoDateTime.nullable().default(null),
+});
+export type VersionSignature = z.infer<typeof VersionSignature>;
+
 export const Deployment = z.object({
   endpoint: z.string(),
   deployedModelId: z.string().nullable().default(null),
@@ -88,6 +108,8 @@ export const ModelVersion = z.object({
   config: ConfigSummary.default({ dataset: null, featureConfig: null, modelConfig: null, trainingParams: {} }),
   artifacts: Artifacts,
   vertex: VertexMirror,
+  /** null: registered where signing is not configured (or before it was). */
+  signature: VersionSignature.nullable().default(null),
   deployment: Deployment.nullable().default(null),
   trainingRunId: z.string().nullable().default(null),
   experimentId: z.string().nullable().default(null),

@@ -166,3 +166,30 @@ export const ErrorBodySchema = z.object({
     fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
 });
+
+/**
+ * A version's model-signing bundle (Sigstore bundle v0.3 JSON, README "Signed provenance"): a DSSE
+ * envelope over the in-toto statement, and the public-key hint of the key that signed it.
+ */
+export const SignatureBundleSchema = z.object({
+  mediaType: z.literal('application/vnd.dev.sigstore.bundle.v0.3+json'),
+  verificationMaterial: z.object({
+    publicKey: z.object({ hint: z.string() }),
+    tlogEntries: z.array(z.unknown()),
+  }).loose(),
+  dsseEnvelope: z.object({
+    payload: z.string().describe('base64 of the in-toto Statement v1 (predicateType https://model_signing/signature/v1.0)'),
+    payloadType: z.literal('application/vnd.in-toto+json'),
+    signatures: z.array(z.object({ sig: z.string(), keyid: z.string() })),
+  }),
+});
+
+/** Every KMS key version that signed a version, with its PEM (GET /api/signing-keys). */
+export const SigningKeysResponseSchema = z.object({
+  keys: z.array(z.object({
+    keyVersion: z.string(),
+    hint: z.string().describe("SHA-256 (hex) of the PEM: the bundles' verificationMaterial.publicKey.hint"),
+    pem: z.string(),
+    firstSignedAt: z.string(),
+  })),
+});

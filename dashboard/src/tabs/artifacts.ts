@@ -7,6 +7,7 @@ import { downloadZip } from '../model-actions';
 import type { ManifestEntry, VersionDetail } from '../types';
 import { sectionTitle, table } from './parts';
 import { icon, type IconName } from '../icons';
+import { signatureSection } from './signature';
 
 function manifestTable(files: ManifestEntry[]): HTMLElement {
   return table(['Path', 'Size', 'SHA-256'], files.map((f) => [h('code', {}, f.path), bytes(f.size), h('span', { class: 'sha' }, h('code', { title: f.sha256 }, `${f.sha256.slice(0, 16)}…`), ' ', copyButton(f.sha256, `SHA-256 of ${f.path}`))]), { 'data-table': 'manifest' });
@@ -57,5 +58,7 @@ export function artifactsTab(ctx: AppContext, view: VersionDetail): HTMLElement 
       h('dt', {}, 'Files'), h('dd', {}, a.fileCount ?? '—'),
       h('dt', {}, 'Digest'), h('dd', {}, a.manifestDigest ? [h('code', { class: 'digest' }, a.manifestDigest), ' ', copyButton(a.manifestDigest, 'Manifest digest')] : '— (not in the content-addressed store yet)')),
     a.manifestDigest ? manifestFiles(ctx, view) : null,
+    sectionTitle('Signature'),
+    signatureSection(ctx, view),
     h('div', { class: 'section-row' }, h('button', { type: 'button', class: 'btn', onclick: () => void downloadZip(ctx, view) }, icon('download'), 'Download ZIP')));
 }

@@ -18,6 +18,8 @@ import type { Logger } from '../log';
 import { mapWithConcurrency, storeFile, storeManifest, type StoredManifest } from './content-addressing';
 import { advanceLatest, mirrorVersion, type LatestAlias } from './mirror-version';
 import { evaluationOf, readPushedMetrics } from './pushed-metrics';
+import { pendingSignature } from '../../../shared/domain/signature-retry-policy';
+import type { VersionSigning } from './version-signing';
 import { pushIdOf, type RegisterSettings } from './register-push';
 
 /** Registration's settings (the claim lease then covers the API's request timeout), plus where promotion reads. */
@@ -40,6 +42,8 @@ export interface PromotionDeps {
   flusher: EventFlusher;
   /** Keeps `latest` on the newest version. */
   aliases: LatestAlias;
+  /** Signs each promoted version (null: signing not configured). */
+  signing?: Pick<VersionSigning, 'sign'> | null;
   clock: Clock;
   log: Logger;
   settings: PromotionSettings;
@@ -138,6 +142,7 @@ export class VersionPromotion {
               servingContainerImage: this.deps.settings.servingContainerImage,
             },
             vertex: pendingMirror(name, new Date(now)),
+            signature: this.deps.signing ? pendingSignature(new Date(now)) : null,
             trainingRunId: source.run?.id ?? null,
             experimentId: source.run?.experimentId ?? null,
             registeredAt: now,
@@ -158,7 +163,8 @@ export class VersionPromotion {
       // As registration: announced once the mirror is settled, and before `latest` moves.
       await this.deps.flusher.flush([result.eventId]);
       await advanceLatest(result.version, { aliases: this.deps.aliases, log: this.deps.log });
-      return { created: true, version: { ...result.version, vertex } };
+      const signature = this.deps.signing ? await this.deps.signing.sign(result.version) : result.version.signature;
+      return { created: true, version: { ...result.version, vertex, signature } };
     } catch (error) {
       if (label && !settled) {
         await this.deps.labels.release(family.id, label, source.pushId).catch((e: unknown) => this.deps.log.warn('promotion: label claim not released', { label, error: e }));

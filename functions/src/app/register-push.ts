@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { pendingMirror } from '../../../shared/domain/mirror-retry-policy';
+import { pendingSignature } from '../../../shared/domain/signature-retry-policy';
 import { DomainError } from '../../../shared/errors';
 import { versionDisplayName, versionId } from '../../../shared/domain/display-name';
 import { checkCompleteness, type Completeness } from '../../../shared/domain/model-format';
@@ -18,6 +19,7 @@ import type { Logger } from '../log';
 import { mapWithConcurrency, storeFile, storeManifest, type StoredManifest } from './content-addressing';
 import { settleRegistration, type LatestAlias } from './mirror-version';
 import { evaluationOf, readPushedMetrics } from './pushed-metrics';
+import type { VersionSigning } from './version-signing';
 
 /** The finalized object an event announces. */
 export interface FinalizedObject {
@@ -65,6 +67,8 @@ export interface RegisterPushDeps {
   flusher: EventFlusher;
   /** Keeps `latest` on the newest version, in Firestore and in Vertex AI. */
   aliases: LatestAlias;
+  /** Signs each registered version (null: signing not configured; versions get `signature: null`). */
+  signing?: Pick<VersionSigning, 'sign'> | null;
   log: Logger;
   settings: RegisterSettings;
 }
@@ -180,6 +184,7 @@ export class PushRegistration {
             servingContainerImage: settings.servingContainerImage,
           },
           vertex: pendingMirror(name, new Date(now)),
+          signature: this.deps.signing ? pendingSignature(new Date(now)) : null,
           trainingRunId: run?.id ?? null,
           experimentId: run?.experimentId ?? null,
           registeredAt: now,
@@ -198,6 +203,8 @@ export class PushRegistration {
       mirror, registrations, clock, log, flusher, aliases,
       attempts: settings.mirrorAttempts, retryDelayMs: settings.mirrorRetryDelayMs,
     });
+    // After the mirror: a KMS outage delays the signature (retried by the minute job), never the registration.
+    if (this.deps.signing) await this.deps.signing.sign(version);
     return { outcome: 'registered', versionId: version.id, vertexState: vertex.state, deduplicatedFiles: manifest.deduplicatedFiles };
   }
 

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { Readable, Transform, pipeline, type TransformCallback } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { BlobReader } from '../../../shared/artifact-ports';
-import { ARCHIVE_MANIFEST_PATH, ARCHIVE_MODEL_ROOT, archiveManifest } from '../../../shared/domain/archive-manifest';
+import { ARCHIVE_MANIFEST_PATH, ARCHIVE_MODEL_ROOT, ARCHIVE_SIGNATURE_PATH, archiveManifest } from '../../../shared/domain/archive-manifest';
 import { blobObjectName, canonicalManifest, manifestObjectName, sortManifest, type ManifestEntry } from '../../../shared/domain/manifest';
 import { DomainError, NotFoundError } from '../../../shared/errors';
 import type { VersionReader } from '../../../shared/ports';
 import type { ObjectStore } from '../../../shared/register-ports';
 import type { VersionManifestResponse } from '../../../shared/schemas/artifact-api';
 import type { ModelVersion } from '../../../shared/schemas/model-version';
+import type { VersionSigning } from './version-signing';
 
 /** Every entry gets the same time and mode, so the same version always gives the same bytes. */
 // Local midnight: yazl encodes DOS times in the process's time zone, so this is 1980-01-01 00:00 everywhere.
@@ -35,6 +36,8 @@ export interface ArchiveDeps {
   objects: Pick<ObjectStore, 'readJson'>;
   blobs: BlobReader;
   registryBucket: string;
+  /** The stored bundles of signed versions (model.sig); null: signing not configured. */
+  signatures?: Pick<VersionSigning, 'bundle'> | null;
 }
 
 /**
@@ -58,6 +61,8 @@ export class VersionArchives {
 
   async open(id: string): Promise<VersionArchive> {
     const { version, entries, digest } = await this.load(id);
+    // Read before the first byte is sent, so that a missing or altered bundle is a JSON error answer.
+    const signature = version.signature?.state === 'signed' && this.deps.signatures ? (await this.deps.signatures.bundle(version)).bytes : null;
     const zip = new ZipFile();
     const output = zip.outputStream as Readable;
     let current: Readable | null = null;
@@ -72,6 +77,8 @@ export class VersionArchives {
     const options = { mtime: ENTRY_MTIME, mode: ENTRY_MODE, compress: false, forceDosTimestamp: true };
     const manifestJson = Buffer.from(`${JSON.stringify(archiveManifest(version, digest, entries), null, 2)}\n`, 'utf8');
     zip.addBuffer(manifestJson, ARCHIVE_MANIFEST_PATH, options);
+    // The stored bundle, byte for byte: the same signed version always gives the same archive.
+    if (signature) zip.addBuffer(signature, ARCHIVE_SIGNATURE_PATH, options);
     for (const entry of entries) {
       zip.addReadStreamLazy(`${ARCHIVE_MODEL_ROOT}${entry.path}`, { ...options, size: entry.size }, (callback) => {
         const verified = new VerifyingStream(entry);

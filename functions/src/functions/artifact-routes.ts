@@ -18,6 +18,7 @@ import { PushHistory } from '../app/push-history';
 import type { LatestAlias } from '../app/mirror-version';
 import { VersionPromotion, type PromotionSettings } from '../app/promote-version';
 import { VersionArchives } from '../app/version-archive';
+import type { VersionSigning } from '../app/version-signing';
 import type { Route } from '../http/route';
 import { downloadRoutes } from '../http/routes/download-routes';
 import { familyRoutes } from '../http/routes/family-routes';
@@ -28,6 +29,8 @@ import { createLogger, type Logger } from '../log';
 export interface RegistryLinks {
   aliases: LatestAlias;
   flusher: EventFlusher;
+  /** Signs promoted versions and provides the bundles the ZIPs carry (null: not configured). */
+  signing?: VersionSigning | null;
 }
 
 export interface ArtifactOverrides {
@@ -89,6 +92,7 @@ export function buildArtifactRoutes(config: ArtifactConfig, firestore: Firestore
     events,
     flusher: registry.flusher,
     aliases: registry.aliases,
+    signing: registry.signing ?? null,
     clock,
     log,
     settings: {
@@ -100,7 +104,7 @@ export function buildArtifactRoutes(config: ArtifactConfig, firestore: Firestore
       ...overrides.settings,
     },
   });
-  const archives = new VersionArchives({ versions, objects, blobs: new GcsBlobReader(storage), registryBucket: config.registryBucket });
+  const archives = new VersionArchives({ versions, objects, blobs: new GcsBlobReader(storage), registryBucket: config.registryBucket, signatures: registry.signing ?? null });
 
   return {
     routes: [...familyRoutes(families, promotion), ...downloadRoutes(archives), ...pushRoutes(new PushHistory(new FirestorePushReader(firestore)))],

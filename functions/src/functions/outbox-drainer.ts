@@ -10,11 +10,15 @@ import { settleParts, type PartsReport } from './job-parts';
 import { buildMirrorRetry } from './mirror-retry';
 import { parseRegistryWritesConfig, type RegistryWritesConfig } from '../registry-config';
 import { buildRegistryWrites, type RegistryWritesOverrides } from './registry-writes';
+import type { SigningSweepReport } from '../app/version-signing';
+import { buildVersionSigning } from './version-signing';
 
 /** Batches per invocation: a backlog drains over a few runs instead of one long one. */
 const MAX_BATCHES = 10;
 /** Mirrors retried per invocation (one after another): a long outage's backlog clears over a few minutes. */
 const MIRRORS_PER_RUN = 20;
+/** Signatures retried per invocation (one after another). */
+const SIGNATURES_PER_RUN = 20;
 
 export interface MinuteJobOverrides extends RegistryWritesOverrides {
   mirrorTuning?: MirrorTuning;
@@ -37,6 +41,11 @@ export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: Minu
     ...(overrides.mirrorTuning ? { mirrorTuning: overrides.mirrorTuning } : {}),
     ...(overrides.mirrorRetryDelayMs !== undefined ? { mirrorRetryDelayMs: overrides.mirrorRetryDelayMs } : {}),
   });
+  const signing = buildVersionSigning({
+    signing: config.signing, registryBucket: config.registryBucket, projectId: config.projectId,
+    storageApiEndpoint: config.storageApiEndpoint, firestore, log, ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
+  const noSigning: SigningSweepReport = { due: 0, signed: 0, failed: 0, skipped: 0 };
   const drain = async (): Promise<DrainReport> => {
     const total: DrainReport = { published: 0, failed: 0 };
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
@@ -47,15 +56,18 @@ export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: Minu
     }
     return total;
   };
-  const run = () => settleParts('minute job', { events: drain(), mirrors: mirrors.retryDue(MIRRORS_PER_RUN) }, log);
+  const run = () => settleParts('minute job', {
+    events: drain(), mirrors: mirrors.retryDue(MIRRORS_PER_RUN),
+    signatures: signing ? signing.signing.retryDue(SIGNATURES_PER_RUN) : Promise.resolve(noSigning),
+  }, log);
   const handler: HttpHandler = async (_req, res) => {
     const { ok, report } = await run();
     res.status(ok ? 200 : 500).json(report);
   };
-  return { handler, run, close };
+  return { handler, run, close: async () => { await close(); await signing?.close(); } };
 }
 
-export type MinuteJobReport = PartsReport<{ events: Promise<DrainReport>; mirrors: Promise<MirrorSweepReport> }>;
+export type MinuteJobReport = PartsReport<{ events: Promise<DrainReport>; mirrors: Promise<MirrorSweepReport>; signatures: Promise<SigningSweepReport> }>;
 
 let handler: HttpHandler | undefined;
 

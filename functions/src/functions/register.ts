@@ -20,6 +20,7 @@ import { oneMoveAtATime } from '../app/mirror-version';
 import { DEFAULT_DRAIN_SETTINGS, OutboxDrainer, type DrainSettings } from '../app/outbox-drainer';
 import { PushRegistration, type RegisterSettings } from '../app/register-push';
 import { createLogger, type Logger } from '../log';
+import { buildVersionSigning } from './version-signing';
 import { parseRegisterConfig, type RegisterConfig } from '../register-config';
 
 export interface RegisterOverrides {
@@ -77,6 +78,10 @@ export function buildRegister(config: RegisterConfig, overrides: RegisterOverrid
     events,
     flusher: drainer,
     // A burst of pushes into one family moves `latest` a few times, not once per version.
+    signing: buildVersionSigning({
+      signing: config.signing, registryBucket: config.registryBucket, projectId: config.projectId,
+      storageApiEndpoint: config.storageApiEndpoint, firestore, log, clock,
+    })?.signing ?? null,
     aliases: oneMoveAtATime(new AliasService({ store: new FirestoreAliasStore(firestore, ids), mirror: new VertexAliasMirror(modelService), events, flusher: drainer, clock, log })),
     log,
     settings: {

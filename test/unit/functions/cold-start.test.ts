@@ -8,7 +8,7 @@ describe('functions entry point', () => {
     const script = `
       require(${JSON.stringify(join(__dirname, '../../../functions/src/index.ts'))});
       const loaded = Object.keys(require.cache);
-      const heavy = ['@google-cloud/aiplatform', '@google-cloud/scheduler', '@google-cloud/firestore', '@google-cloud/storage', '@google-cloud/pubsub', 'google-gax'];
+      const heavy = ['@google-cloud/aiplatform', '@google-cloud/scheduler', '@google-cloud/firestore', '@google-cloud/storage', '@google-cloud/pubsub', '@google-cloud/kms', 'google-gax'];
       console.log(JSON.stringify(heavy.filter((m) => loaded.some((p) => p.includes('/node_modules/' + m + '/')))));
     `;
     const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {

@@ -15,4 +15,6 @@ export const COLLECTIONS = {
   outbox: 'outbox',
   /** What a deleted version was and which blobs it referenced. */
   deletedVersions: 'deletedVersions',
+  /** Each KMS key version that signed a version, with its public PEM (GET /api/signing-key). */
+  signingKeys: 'signingKeys',
 } as const;

@@ -13,7 +13,7 @@ export function downloadRoutes(archives: VersionArchives): Route[] {
     {
       method: 'GET', path: '/api/models/:id/download', role: 'viewer',
       doc: {
-        operationId: 'downloadModel', summary: 'The version as a ZIP: manifest.json and the model files, each checked against its SHA-256',
+        operationId: 'downloadModel', summary: 'The version as a ZIP: manifest.json, model.sig (the signature bundle, once signed) and the model files under model/, each checked against its SHA-256',
         query: EmptyQuery, responses: { 200: { description: 'The ZIP, streamed', contentType: 'application/zip' }  }, errors: ['NOT_FOUND', 'INTEGRITY_FAILED'],
       },
       async handle({ params, query, res }) {
