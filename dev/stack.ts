@@ -212,7 +212,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const address = front.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : opts.port}`;
 
-  if (dataDir) writeFileSync(join(dataDir, STACK_FILE), JSON.stringify({ url, gcsUrl: gcs.url, pushesBucket: PUSHES_BUCKET, projectId, pubsubHost: pubsub.host }, null, 2));
+  if (dataDir) writeFileSync(join(dataDir, STACK_FILE), JSON.stringify({ url, gcsUrl: gcs.url, pushesBucket: PUSHES_BUCKET, projectId, pubsubHost: pubsub.host, firestoreHost: firestore.host }, null, 2));
 
   return {
     url, projectId, firestore, dataDir, gcs, vertex, kms, signingKey, pubsub, pushesBucket: PUSHES_BUCKET, registryBucket: REGISTRY_BUCKET,

@@ -19,6 +19,8 @@ interface Missed {
   name: string;
   fireTime?: string;
   familyId?: string;
+  /** How many of the schedule's slots that day had no run. */
+  slots?: number;
 }
 
 interface DayCell {
@@ -107,26 +109,19 @@ export class ActivityGrid {
     const planned = data?.scheduled[day.key] ?? [];
     const scheduled = planned.filter((s) => !s.missed);
     const missed: Missed[] = [...(data?.missed?.[day.key] ?? []), ...planned.filter((s) => s.missed)];
-    const count = historical.length + scheduled.length;
+    // Counts, not entries: an entry is one schedule's runs (or fires) of the day.
+    const count = historical.reduce((n, r) => n + (r.runs ?? 1), 0) + scheduled.reduce((n, s) => n + (s.fires ?? 1), 0);
     const classes = ['schedule-grid-cell', level(count)];
     if (day.past) classes.push('past');
     if (day.today) classes.push('today');
-    if (historical.some((r) => r.status === 'failed')) classes.push('has-failed');
+    if (historical.some((r) => r.status === 'failed' || (r.statuses?.failed ?? 0) > 0)) classes.push('has-failed');
     if (missed.length > 0) classes.push('has-missed');
     const el = h('div', {
       class: classes.join(' '), role: 'gridcell', tabindex: -1, 'data-date': day.key, 'data-count': count,
-      'aria-label': `${longDate(day.date)}: ${this.summary(historical, scheduled, missed)}`,
+      'aria-label': `${longDate(day.date)}: ${summary(historical, scheduled, missed)}`,
       'aria-current': day.today ? 'date' : null, 'aria-haspopup': 'dialog',
     }, count > 0 ? (count > 9 ? '9+' : String(count)) : '');
     return { day, historical, scheduled, missed, el };
-  }
-
-  private summary(historical: CalendarHistorical[], scheduled: CalendarScheduled[], missed: Missed[]): string {
-    const parts = [];
-    if (historical.length) parts.push(`${plural(historical.length, 'training run')}`);
-    if (scheduled.length) parts.push(`${plural(scheduled.length, 'training run')} scheduled`);
-    if (missed.length) parts.push(`${missed.length} missed`);
-    return parts.join(', ') || 'no training';
   }
 
   private cellOf(target: EventTarget | null): DayCell | undefined {
@@ -141,9 +136,9 @@ export class ActivityGrid {
     mount(this.tooltip,
       h('p', { class: 'tooltip-date' }, longDate(cell.day.date)),
       h('hr'),
-      list(`${plural(cell.historical.length, 'training run')}:`, cell.historical.map((r) => `${r.name} — ${(STATUS_TEXT[r.status]?.text ?? r.status).toLowerCase()}`)),
-      list(`${plural(cell.scheduled.length, 'training run')} scheduled:`, cell.scheduled.map((s) => s.name)),
-      list(`${plural(cell.missed.length, 'scheduled run')} missed:`, cell.missed.map((m) => m.name)),
+      list(`${plural(runCount(cell.historical), 'training run')}:`, cell.historical.map((r) => `${(r.runs ?? 1) > 1 ? times(r.label ?? r.name, r.runs) : r.name} — ${statusSummary(r)}`)),
+      list(`${plural(fireCount(cell.scheduled), 'training run')} scheduled:`, cell.scheduled.map((s) => times(s.name, s.fires))),
+      list(`${plural(slotCount(cell.missed), 'scheduled run')} missed:`, cell.missed.map((m) => times(m.name, m.slots))),
       cell.historical.length + cell.scheduled.length + cell.missed.length === 0 ? h('p', { class: 'muted' }, 'No training') : null);
     this.tooltip.hidden = false;
     const box = cell.el.getBoundingClientRect();
@@ -212,16 +207,19 @@ export class ActivityGrid {
     return h('li', { class: 'popover-card' },
       h('p', { class: 'popover-card-title' }, icon(s.scheduleType === 'once' ? 'calendar' : 'repeat'), s.name),
       h('p', {}, `Schedule: ${s.description ?? capitalize(s.scheduleType)}`),
-      s.fireTime ? h('p', {}, `Starts: ${time(s.fireTime)}`) : null,
+      s.fires && s.fires > 1 ? h('p', {}, `Fires ${s.fires} times${s.fireTime ? `, first at ${time(s.fireTime)}` : ''}`)
+        : s.fireTime ? h('p', {}, `Starts: ${time(s.fireTime)}`) : null,
       h('p', {}, `Type: ${capitalize(s.type)}`),
       s.familyId ? this.link('View models', searchHref(s.familyId)) : null);
   }
 
   private historicalCard(r: CalendarHistorical): HTMLElement {
     const status = STATUS_TEXT[r.status] ?? { icon: 'info' as const, text: r.status };
+    const grouped = (r.runs ?? 1) > 1 || (r.label !== undefined && r.runId === null);
     return h('li', { class: `popover-card run-${r.status}` },
-      h('p', { class: 'popover-card-title' }, icon(status.icon), r.name),
-      h('p', {}, `Status: ${status.text}${r.at ? ` at ${time(r.at)}` : ''}`),
+      h('p', { class: 'popover-card-title' }, icon(status.icon), grouped ? r.label ?? r.name : r.name),
+      grouped ? h('p', {}, `${plural(r.runs ?? 1, 'run')}: ${statusSummary(r)}`) : null,
+      r.runId === null ? null : h('p', {}, `${grouped ? `Latest: ${r.name}, ${status.text.toLowerCase()}` : `Status: ${status.text}`}${r.at ? ` at ${time(r.at)}` : ''}`),
       h('p', {}, `Type: ${capitalize(r.type)}`),
       r.versionId ? this.link('View model', modelHref(r.versionId)) : r.familyId ? this.link('View models', searchHref(r.familyId)) : null);
   }
@@ -229,7 +227,9 @@ export class ActivityGrid {
   private missedCard(m: Missed): HTMLElement {
     return h('li', { class: 'popover-card run-missed' },
       h('p', { class: 'popover-card-title' }, icon('clock'), m.name),
-      h('p', {}, `Scheduled${m.fireTime ? ` for ${time(m.fireTime)}` : ''}, but no run started`),
+      h('p', {}, (m.slots ?? 1) > 1
+        ? `${m.slots} slots from ${m.fireTime ? time(m.fireTime) : 'this day'} had no run`
+        : `Scheduled${m.fireTime ? ` for ${time(m.fireTime)}` : ''}, but no run started`),
       m.familyId ? this.link('View models', searchHref(m.familyId)) : null);
   }
 
@@ -281,4 +281,24 @@ export class ActivityGrid {
     open.dispose();
     if (returnFocus) open.cell.el.focus();
   }
+}
+
+const runCount = (runs: CalendarHistorical[]) => runs.reduce((n, r) => n + (r.runs ?? 1), 0);
+const fireCount = (slots: CalendarScheduled[]) => slots.reduce((n, s) => n + (s.fires ?? 1), 0);
+const slotCount = (slots: Missed[]) => slots.reduce((n, m) => n + (m.slots ?? 1), 0);
+const times = (name: string, n: number | undefined) => (n && n > 1 ? `${name} ×${n}` : name);
+
+/** "3 completed, 1 failed", or the one run's status. */
+function statusSummary(r: CalendarHistorical): string {
+  const counts = Object.entries(r.statuses ?? {}).filter(([, n]) => n && n > 0);
+  if (counts.length === 0) return (STATUS_TEXT[r.status]?.text ?? r.status).toLowerCase();
+  return counts.map(([status, n]) => `${n} ${(STATUS_TEXT[status]?.text ?? status).toLowerCase()}`).join(', ');
+}
+
+function summary(historical: CalendarHistorical[], scheduled: CalendarScheduled[], missed: Missed[]): string {
+  const parts = [];
+  if (historical.length) parts.push(`${plural(runCount(historical), 'training run')}`);
+  if (scheduled.length) parts.push(`${plural(fireCount(scheduled), 'training run')} scheduled`);
+  if (missed.length) parts.push(`${slotCount(missed)} missed`);
+  return parts.join(', ') || 'no training';
 }

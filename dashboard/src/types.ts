@@ -18,11 +18,12 @@ export type {
 
 /** A scheduled slot; the seed's shape is the minimum, the current API adds description, fire time and family. */
 export type CalendarScheduled = Pick<ScheduledSlot, 'scheduleId' | 'name' | 'type' | 'scheduleType'>
-  & Partial<Pick<ScheduledSlot, 'description' | 'fireTime' | 'familyId'>>
+  & Partial<Pick<ScheduledSlot, 'description' | 'fireTime' | 'familyId' | 'fires'>>
   & { missed?: boolean };
 
+/** A day's runs of one schedule (the seed's shape, one run, is the minimum; the API adds counts). */
 export type CalendarHistorical = Pick<HistoricalRun, 'runId' | 'name' | 'status' | 'type'>
-  & Partial<Pick<HistoricalRun, 'versionId' | 'familyId' | 'at'>>;
+  & Partial<Pick<HistoricalRun, 'versionId' | 'familyId' | 'at' | 'label' | 'runs' | 'statuses'>>;
 
 export interface CalendarData {
   scheduled: Record<string, CalendarScheduled[]>;

@@ -2250,11 +2250,12 @@ export type operations = {
                   description: string;
                   fireTime: string;
                   familyId: string;
+                  fires: number;
                 })[];
             };
             historical: {
               [key: string]: ({
-                  runId: string;
+                  runId: string | null;
                   name: string;
                   /** @enum {string} */
                   status: "scheduled" | "running" | "completed" | "not_blessed" | "failed";
@@ -2264,6 +2265,11 @@ export type operations = {
                   versionId: string | null;
                   scheduleId: string | null;
                   at: string;
+                  label: string;
+                  runs: number;
+                  statuses: {
+                    [key: string]: number;
+                  };
                 })[];
             };
             missed: {
@@ -2272,6 +2278,7 @@ export type operations = {
                   name: string;
                   familyId: string;
                   fireTime: string;
+                  slots: number;
                 }[];
             };
             families: ({

@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import { ValidationError } from '../errors';
 import type { ModelType } from '../schemas/common';
 import type { Schedule } from '../schemas/schedule';
-import type { RunStatus, TrainingRun } from '../schemas/training-run';
+import type { RunStatus } from '../schemas/training-run';
+import { placedAt, type PlacedRuns, type RunHistory } from './calendar-rollups';
 import { describeSchedule, MAX_FIRE_TIMES, projectFireInstants, validateScheduleTiming } from './schedule-projection';
 import { isoDay, isoInstant } from './iso-instant';
 import { zoneOffsetAt } from './zone-offsets';
@@ -59,37 +60,51 @@ function fastLocalDate(epochMs: number, tz: string): string {
 }
 
 /** Where a run sits on the calendar: when it finished, else when it started, else when it was due. */
-export function runCalendarInstant(run: Pick<TrainingRun, 'completedAt' | 'startedAt' | 'scheduledFor'>): string | null {
-  return run.completedAt ?? run.startedAt ?? run.scheduledFor;
-}
+export const runCalendarInstant = placedAt;
 
+/** A schedule on one day, once however often it fires that day. */
 export interface ScheduledSlot {
   scheduleId: string;
   name: string;
   type: ModelType;
   scheduleType: Schedule['type'];
   description: string;
+  /** Its first fire of the day. */
   fireTime: string;
   familyId: string;
+  /** How many times it fires that day. */
+  fires: number;
 }
 
+/**
+ * The runs of one schedule (or, for runs started by hand, one family) on one day. The seed's fields
+ * (`runId`, `name`, `status`) are those of its latest run that day, when the rollups kept it.
+ */
 export interface HistoricalRun {
-  runId: string;
+  runId: string | null;
   name: string;
   status: RunStatus;
   type: ModelType;
   familyId: string;
   versionId: string | null;
   scheduleId: string | null;
-  /** The instant the run is placed by (completedAt ?? startedAt ?? scheduledFor). */
+  /** The instant its latest run is placed by (completedAt ?? startedAt ?? scheduledFor). */
   at: string;
+  /** The schedule's name, or the family's id for runs without a schedule. */
+  label: string;
+  /** How many runs, and how many of them by status. */
+  runs: number;
+  statuses: Partial<Record<RunStatus, number>>;
 }
 
+/** A schedule's slots on one day that no run covered. */
 export interface MissedSlot {
   scheduleId: string;
   name: string;
   familyId: string;
+  /** The first missed slot of the day. */
   fireTime: string;
+  slots: number;
 }
 
 export interface FamilyFreshness {
@@ -122,7 +137,7 @@ export interface CalendarInput {
   now: Date;
   schedules: Schedule[];
   /** Runs around the window; those placed outside it are used only to match slots. */
-  runs: TrainingRun[];
+  history: RunHistory;
   /** Registration time of each family's latest blessed version (absent or null: never blessed). */
   lastBlessedAt: Record<string, string | null>;
   warnings?: CalendarWarning[];
@@ -134,12 +149,9 @@ function inWindow(window: CalendarWindow, epochMs: number): boolean {
 }
 
 /** Families the calendar mentions: those of the schedules and of the runs placed in the window. */
-export function calendarFamilyIds(window: CalendarWindow, schedules: Schedule[], runs: TrainingRun[]): string[] {
+export function calendarFamilyIds(window: CalendarWindow, schedules: Schedule[], history: RunHistory): string[] {
   const ids = new Set(schedules.map((s) => s.familyId));
-  for (const run of runs) {
-    const at = runCalendarInstant(run);
-    if (at && inWindow(window, Date.parse(at))) ids.add(run.familyId);
-  }
+  for (const runs of history.placed) if (inWindow(window, runs.at)) ids.add(runs.group.familyId);
   return [...ids].sort();
 }
 
@@ -173,15 +185,25 @@ function addSlot(byDay: SlotsByDay, day: string, instant: number, schedule: numb
 }
 
 /**
- * Each date's slots as objects, by time, then schedule name in locale order, then as added.
- * Sorting numbers before the objects exist keeps ordering tens of thousands of slots cheap.
+ * Each date's slots as one object per schedule (its first slot that day and how many), by that
+ * slot's time, then schedule name in locale order, then as added: a schedule firing every minute
+ * is one entry a day, not 1,440.
  */
-function slotObjects<T>(byDay: SlotsByDay, nameRanks: number[], make: (instant: number, schedule: number) => T): Record<string, T[]> {
+function slotObjects<T>(byDay: SlotsByDay, nameRanks: number[], make: (first: number, count: number, schedule: number) => T): Record<string, T[]> {
   const out: Record<string, T[]> = {};
   for (const [day, { instants, schedules }] of byDay) {
-    const order = instants.map((_, i) => i);
-    order.sort((a, b) => instants[a]! - instants[b]! || nameRanks[schedules[a]!]! - nameRanks[schedules[b]!]! || a - b);
-    out[day] = order.map((i) => make(instants[i]!, schedules[i]!));
+    const bySchedule = new Map<number, { first: number; count: number; order: number }>();
+    instants.forEach((instant, i) => {
+      const entry = bySchedule.get(schedules[i]!);
+      if (!entry) bySchedule.set(schedules[i]!, { first: instant, count: 1, order: i });
+      else {
+        entry.count++;
+        if (instant < entry.first) entry.first = instant;
+      }
+    });
+    const entries = [...bySchedule];
+    entries.sort(([a, x], [b, y]) => x.first - y.first || nameRanks[a]! - nameRanks[b]! || x.order - y.order);
+    out[day] = entries.map(([schedule, { first, count }]) => make(first, count, schedule));
   }
   return out;
 }
@@ -206,22 +228,52 @@ function unmatchedSlots(slots: number[], runTimes: number[], tolerance: number):
   return missed;
 }
 
+/**
+ * The history as one entry per group (schedule, or family for runs without one) and local day, with
+ * its run count, counts by status, and its latest run when a sample of that day was kept.
+ */
+function historicalByDay(window: CalendarWindow, history: RunHistory, scheduleNames: Map<string, string>): CalendarResponse['historical'] {
+  const entries = new Map<string, HistoricalRun>();
+  const entryOf = (day: string, runs: PlacedRuns): HistoricalRun => {
+    const id = `${day}\n${runs.groupKey}`;
+    let entry = entries.get(id);
+    if (!entry) {
+      const { scheduleId, familyId, type } = runs.group;
+      const label = (scheduleId && scheduleNames.get(scheduleId)) || (scheduleId ?? familyId);
+      entry = { runId: null, name: label, status: runs.status, type, familyId, versionId: null, scheduleId, at: isoInstant(runs.at), label, runs: 0, statuses: {} };
+      entries.set(id, entry);
+    }
+    return entry;
+  };
+  for (const runs of history.placed) {
+    if (!inWindow(window, runs.at)) continue;
+    const entry = entryOf(fastLocalDate(runs.at, window.tz), runs);
+    entry.runs += runs.count;
+    entry.statuses[runs.status] = (entry.statuses[runs.status] ?? 0) + runs.count;
+    if (entry.runId === null && isoInstant(runs.at) > entry.at) entry.at = isoInstant(runs.at);
+  }
+  // The latest sample of each entry's day gives it the seed's run fields.
+  for (const sample of history.latest) {
+    const t = Date.parse(sample.at);
+    if (!inWindow(window, t)) continue;
+    const entry = entries.get(`${fastLocalDate(t, window.tz)}\n${sample.groupKey}`);
+    if (!entry || (entry.runId !== null && entry.at >= sample.at)) continue;
+    Object.assign(entry, { runId: sample.runId, name: sample.name, status: sample.status, versionId: sample.versionId, at: sample.at });
+  }
+  const out: CalendarResponse['historical'] = {};
+  for (const [id, entry] of entries) push(out, id.slice(0, id.indexOf('\n')), entry);
+  // By latest time, then label in locale order. Instants are ISO strings of one length, which
+  // compare by code unit as they would by locale.
+  for (const day of Object.values(out)) day.sort((a, b) => byCodeUnit(a.at, b.at) || byLocale(a.label, b.label));
+  return out;
+}
+
 export function buildCalendar(input: CalendarInput): CalendarResponse {
-  const { window, now, schedules, runs } = input;
+  const { window, now, schedules, history } = input;
   const warnings = [...(input.warnings ?? [])];
   const scheduledSlots: SlotsByDay = new Map();
   const missedSlots: SlotsByDay = new Map();
-  const historical: CalendarResponse['historical'] = {};
-
-  const runTimesBySchedule = new Map<string, number[]>();
-  for (const run of runs) {
-    const due = run.scheduledFor ?? run.startedAt;
-    if (run.scheduleId && due) {
-      const times = runTimesBySchedule.get(run.scheduleId) ?? [];
-      times.push(Date.parse(due));
-      runTimesBySchedule.set(run.scheduleId, times);
-    }
-  }
+  const runTimesBySchedule = history.due;
 
   const windowStart = window.start.getTime();
   const windowEnd = window.end.getTime();
@@ -250,33 +302,20 @@ export function buildCalendar(input: CalendarInput): CalendarResponse {
   }
   const nameRanks = localeRanks(schedules.map((s) => s.name));
   const descriptions = schedules.map((s) => describeSchedule(s));
-  const scheduled = slotObjects(scheduledSlots, nameRanks, (fire, index): ScheduledSlot => {
+  const scheduled = slotObjects(scheduledSlots, nameRanks, (fire, fires, index): ScheduledSlot => {
     const schedule = schedules[index]!;
     return {
       scheduleId: schedule.id, name: schedule.name, type: schedule.modelType, scheduleType: schedule.type,
-      description: descriptions[index]!, fireTime: isoInstant(fire), familyId: schedule.familyId,
+      description: descriptions[index]!, fireTime: isoInstant(fire), familyId: schedule.familyId, fires,
     };
   });
-  const missed = slotObjects(missedSlots, nameRanks, (slot, index): MissedSlot => {
+  const missed = slotObjects(missedSlots, nameRanks, (slot, slots, index): MissedSlot => {
     const schedule = schedules[index]!;
-    return { scheduleId: schedule.id, name: schedule.name, familyId: schedule.familyId, fireTime: isoInstant(slot) };
+    return { scheduleId: schedule.id, name: schedule.name, familyId: schedule.familyId, fireTime: isoInstant(slot), slots };
   });
+  const historical = historicalByDay(window, history, new Map(schedules.map((s) => [s.id, s.name])));
 
-  for (const run of runs) {
-    const at = runCalendarInstant(run);
-    const t = at ? Date.parse(at) : NaN;
-    if (!inWindow(window, t)) continue;
-    push(historical, fastLocalDate(t, window.tz), {
-      runId: run.id, name: run.name, status: run.status, type: run.modelType, familyId: run.familyId,
-      versionId: run.versionId, scheduleId: run.scheduleId, at: isoInstant(t),
-    });
-  }
-
-  // By time, then id in locale order. Instants are ISO strings of one length, which compare by
-  // code unit as they would by locale.
-  for (const day of Object.values(historical)) day.sort((a, b) => byCodeUnit(a.at, b.at) || byLocale(a.runId, b.runId));
-
-  const families = calendarFamilyIds(window, schedules, runs).map((familyId): FamilyFreshness => {
+  const families = calendarFamilyIds(window, schedules, history).map((familyId): FamilyFreshness => {
     const lastBlessedAt = input.lastBlessedAt[familyId] ?? null;
     return {
       familyId,

@@ -139,13 +139,17 @@ export const CalendarResponseSchema = z.object({
   }),
   scheduled: byDay(z.object({
     scheduleId: z.string(), name: z.string(), type: ModelType, scheduleType: z.enum(SCHEDULE_TYPES),
-    description: z.string(), fireTime: z.string(), familyId: z.string(),
-  })),
+    description: z.string(), fireTime: z.string().describe('Its first fire of the day'), familyId: z.string(),
+    fires: z.number().int().describe('How many times it fires that day'),
+  }).describe('A schedule on one day, once however often it fires')),
   historical: byDay(z.object({
-    runId: z.string(), name: z.string(), status: RunStatus, type: ModelType, familyId: z.string(),
+    runId: z.string().nullable(), name: z.string(), status: RunStatus, type: ModelType, familyId: z.string(),
     versionId: z.string().nullable(), scheduleId: z.string().nullable(), at: z.string(),
-  })),
-  missed: byDay(z.object({ scheduleId: z.string(), name: z.string(), familyId: z.string(), fireTime: z.string() })),
+    label: z.string().describe("The schedule's name, or the family's id for runs without a schedule"),
+    runs: z.number().int(),
+    statuses: z.partialRecord(RunStatus, z.number().int()),
+  }).describe("The runs of one schedule (or family) on one day; runId, name, status and versionId are its latest run's")),
+  missed: byDay(z.object({ scheduleId: z.string(), name: z.string(), familyId: z.string(), fireTime: z.string(), slots: z.number().int() })),
   families: z.array(z.object({ familyId: z.string(), lastBlessedAt: z.string().nullable(), daysSinceLastBlessed: z.number().int().nullable() })),
   warnings: z.array(z.object({
     code: z.enum(['SCHEDULE_INVALID', 'SCHEDULE_TRUNCATED', 'SCHEDULES_TRUNCATED', 'RUNS_TRUNCATED', 'FAMILIES_TRUNCATED']),

@@ -100,9 +100,9 @@ describe('dashboard in Chromium against the local stack', function () {
     assert.deepEqual(cells.map((c) => c.date), calendar.window.days);
     assert.equal(new Date(`${cells[0]!.date}T12:00:00Z`).getUTCDay(), 1, 'the first row is a Monday');
     for (const cell of cells) {
-      const expected = (calendar.historical[cell.date]?.length ?? 0) + (calendar.scheduled[cell.date]?.length ?? 0);
+      const expected = (calendar.historical[cell.date] ?? []).reduce((n, r) => n + r.runs, 0) + (calendar.scheduled[cell.date] ?? []).reduce((n, s) => n + s.fires, 0);
       assert.equal(cell.count, expected, `count on ${cell.date}`);
-      assert.equal(cell.classes.includes('has-failed'), (calendar.historical[cell.date] ?? []).some((r) => r.status === 'failed'), `failed tint on ${cell.date}`);
+      assert.equal(cell.classes.includes('has-failed'), (calendar.historical[cell.date] ?? []).some((r) => (r.statuses.failed ?? 0) > 0), `failed tint on ${cell.date}`);
       assert.equal(cell.classes.includes('has-missed'), (calendar.missed[cell.date]?.length ?? 0) > 0, `missed mark on ${cell.date}`);
     }
     assert.ok(cells.some((c) => c.classes.includes('has-failed')), 'the demo has failed runs to tint');
@@ -131,12 +131,12 @@ describe('dashboard in Chromium against the local stack', function () {
     const longDate = new Intl.DateTimeFormat('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
     const tip = await tooltip.innerText();
     assert.match(tip, new RegExp(longDate));
-    for (const run of runs) assert.match(tip, new RegExp(run.name));
+    for (const run of runs) assert.match(tip, new RegExp(run.runs > 1 ? `${run.label} ×${run.runs}` : run.name));
 
     await cell.click();
     const popover = page.locator(`.grid-popover[data-date="${day}"]`);
     await popover.waitFor();
-    for (const run of runs) assert.match(await popover.innerText(), new RegExp(`${run.name}[\\s\\S]*Type: ${run.type}`, 'i'));
+    for (const run of runs) assert.match(await popover.innerText(), new RegExp(`${run.runs > 1 ? run.label : run.name}[\\s\\S]*Type: ${run.type}`, 'i'));
     await screenshot(page, 'grid-popover');
     await page.keyboard.press('Escape');
     await popover.waitFor({ state: 'detached' });

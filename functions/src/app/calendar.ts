@@ -1,6 +1,6 @@
 import type { Clock } from '../../../shared/ports';
 import type { Schedule } from '../../../shared/schemas/schedule';
-import type { TrainingRun } from '../../../shared/schemas/training-run';
+import type { RunHistory } from '../../../shared/domain/calendar-rollups';
 import {
   buildCalendar, calendarFamilyIds, calendarWindow, type CalendarResponse, type CalendarWarning,
 } from '../../../shared/domain/calendar';
@@ -8,8 +8,8 @@ import {
 /** Bounds that keep one calendar read to a known number of document reads. */
 export const CALENDAR_LIMITS = {
   schedules: 1_000,
-  /** Per run query (by start and by due time). */
-  runs: 5_000,
+  /** Runs still in flight (scheduled or running), listed one by one beside the rollups of ended ones. */
+  inFlightRuns: 2_000,
   /** Families whose last blessing is looked up (one read each). */
   families: 200,
 } as const;
@@ -32,8 +32,11 @@ export interface ScheduleReader {
 }
 
 export interface CalendarRunReader {
-  /** Runs that started, or were due, in [from, to); at most `limit` per criterion. */
-  runsBetween(from: Date, to: Date, limit: number): Promise<Bounded<TrainingRun>>;
+  /**
+   * The history of [from, to): rollups of the runs that ended, one document per week whatever
+   * their number, plus the runs still in flight (at most `inFlightLimit`).
+   */
+  historyBetween(from: Date, to: Date, inFlightLimit: number): Promise<{ history: RunHistory; truncated: boolean }>;
   /** Registration time of each family's latest blessed version, null when it has none. */
   lastBlessedAt(familyIds: string[]): Promise<Record<string, string | null>>;
 }
@@ -57,20 +60,20 @@ export class CalendarReader {
     const window = calendarWindow(now, tz, weeksPast, weeksFuture);
     const [schedules, runs] = await Promise.all([
       this.schedules.listActive(CALENDAR_LIMITS.schedules),
-      this.runs.runsBetween(new Date(window.start.getTime() - RUN_LOOKBACK_MS), window.end, CALENDAR_LIMITS.runs),
+      this.runs.historyBetween(new Date(window.start.getTime() - RUN_LOOKBACK_MS), window.end, CALENDAR_LIMITS.inFlightRuns),
     ]);
     const warnings: CalendarWarning[] = [];
     if (schedules.truncated) {
       warnings.push({ code: 'SCHEDULES_TRUNCATED', message: `Only the first ${CALENDAR_LIMITS.schedules} active schedules are shown` });
     }
     if (runs.truncated) {
-      warnings.push({ code: 'RUNS_TRUNCATED', message: `More than ${CALENDAR_LIMITS.runs} runs fall in the window; some are not shown` });
+      warnings.push({ code: 'RUNS_TRUNCATED', message: `More than ${CALENDAR_LIMITS.inFlightRuns} runs are in flight; some are not shown` });
     }
-    const familyIds = calendarFamilyIds(window, schedules.items, runs.items);
+    const familyIds = calendarFamilyIds(window, schedules.items, runs.history);
     if (familyIds.length > CALENDAR_LIMITS.families) {
       warnings.push({ code: 'FAMILIES_TRUNCATED', message: `Last blessing is looked up for the first ${CALENDAR_LIMITS.families} of ${familyIds.length} families only` });
     }
     const lastBlessedAt = await this.runs.lastBlessedAt(familyIds.slice(0, CALENDAR_LIMITS.families));
-    return buildCalendar({ window, now, schedules: schedules.items, runs: runs.items, lastBlessedAt, warnings });
+    return buildCalendar({ window, now, schedules: schedules.items, history: runs.history, lastBlessedAt, warnings });
   }
 }

@@ -12,6 +12,7 @@ import { parseRegistryWritesConfig, type RegistryWritesConfig } from '../registr
 import { buildRegistryWrites, type RegistryWritesOverrides } from './registry-writes';
 import type { SigningSweepReport } from '../app/version-signing';
 import { buildVersionSigning } from './version-signing';
+import { reconcileSummaryCounters, type SummaryReconcileReport } from '../adapters/firestore/summary-counters';
 
 /** Batches per invocation: a backlog drains over a few runs instead of one long one. */
 const MAX_BATCHES = 10;
@@ -19,6 +20,8 @@ const MAX_BATCHES = 10;
 const MIRRORS_PER_RUN = 20;
 /** Signatures retried per invocation (one after another). */
 const SIGNATURES_PER_RUN = 20;
+/** The KPI counters are checked against aggregation queries every this many minutes (6 queries each time). */
+export const SUMMARY_RECONCILE_EVERY_MINUTES = 15;
 
 export interface MinuteJobOverrides extends RegistryWritesOverrides {
   mirrorTuning?: MirrorTuning;
@@ -28,8 +31,9 @@ export interface MinuteJobOverrides extends RegistryWritesOverrides {
 /**
  * The `drainOutbox` function: Cloud Scheduler calls it every minute (OIDC-authenticated, invoker
  * role only) to publish outbox events that the request which wrote them could not, then to mirror
- * again versions whose Vertex AI mirror is due for a retry (failed transiently, or abandoned).
- * Each half runs even when the other fails; a failure answers 500 so that the job shows it.
+ * again versions whose Vertex AI mirror is due for a retry (failed transiently, or abandoned), to
+ * sign versions whose signature is due, and every quarter hour to check the KPI counters.
+ * Each part runs even when another fails; a failure answers 500 so that the job shows it.
  */
 export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: MinuteJobOverrides = {}): { handler: HttpHandler; run(): Promise<{ ok: boolean; report: MinuteJobReport }>; close(): Promise<void> } {
   const firestore = lazyFirestore({ projectId: config.projectId, databaseId: config.firestoreDatabase });
@@ -56,9 +60,17 @@ export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: Minu
     }
     return total;
   };
+  const counters = async (): Promise<SummaryReconcileReport | { skipped: true }> => {
+    const now = overrides.clock?.now() ?? new Date();
+    if (now.getUTCMinutes() % SUMMARY_RECONCILE_EVERY_MINUTES !== 0) return { skipped: true };
+    const report = await reconcileSummaryCounters(await firestore());
+    if (report.repaired) log.warn('minute job: KPI counters repaired', { stored: report.stored, counted: report.counted });
+    return report;
+  };
   const run = () => settleParts('minute job', {
     events: drain(), mirrors: mirrors.retryDue(MIRRORS_PER_RUN),
     signatures: signing ? signing.signing.retryDue(SIGNATURES_PER_RUN) : Promise.resolve(noSigning),
+    counters: counters(),
   }, log);
   const handler: HttpHandler = async (_req, res) => {
     const { ok, report } = await run();
@@ -67,7 +79,10 @@ export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: Minu
   return { handler, run, close: async () => { await close(); await signing?.close(); } };
 }
 
-export type MinuteJobReport = PartsReport<{ events: Promise<DrainReport>; mirrors: Promise<MirrorSweepReport>; signatures: Promise<SigningSweepReport> }>;
+export type MinuteJobReport = PartsReport<{
+  events: Promise<DrainReport>; mirrors: Promise<MirrorSweepReport>; signatures: Promise<SigningSweepReport>;
+  counters: Promise<SummaryReconcileReport | { skipped: true }>;
+}>;
 
 let handler: HttpHandler | undefined;
 

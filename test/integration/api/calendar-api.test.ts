@@ -5,7 +5,9 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Firestore } from '@google-cloud/firestore';
 import { seedRegistry } from '../../../dev/demo/seed';
 import { lazyFirestore } from '../../../functions/src/adapters/firestore/client';
+import { rebuildCalendarRollups } from '../../../functions/src/adapters/firestore/calendar-rollup-store';
 import { FirestoreCalendarRunRepository } from '../../../functions/src/adapters/firestore/calendar-run-repository';
+import { FirestoreTrainingRunStore } from '../../../functions/src/adapters/firestore/training-run-store';
 import { FirestoreScheduleRepository } from '../../../functions/src/adapters/firestore/schedule-repository';
 import { CalendarReader } from '../../../functions/src/app/calendar';
 import { createApiHandler } from '../../../functions/src/http/api-handler';
@@ -108,7 +110,7 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     assert.deepEqual(Object.fromEntries(Object.entries(body.historical).map(([d, runs]) => [d, runs.map((r) => `${r.runId}:${r.status}`)])), {
       '2026-03-04': ['41:completed'], '2026-03-12': ['42:failed'],
     });
-    assert.deepEqual(body.missed, { '2026-03-18': [{ scheduleId: 'weekly', name: 'recs-weekly-refresh', familyId: 'recs-prod', fireTime: '2026-03-18T08:00:00.000Z' }] });
+    assert.deepEqual(body.missed, { '2026-03-18': [{ scheduleId: 'weekly', name: 'recs-weekly-refresh', familyId: 'recs-prod', fireTime: '2026-03-18T08:00:00.000Z', slots: 1 }] });
     // The nightly job starts on Thursday the 26th (02:00 New York = 07:00 Warsaw), the weekly one fires on the 25th.
     assert.deepEqual(Object.fromEntries(Object.entries(body.scheduled).map(([d, slots]) => [d, slots.map((s) => s.scheduleId)])), {
       '2026-03-25': ['weekly'], '2026-03-26': ['nightly'], '2026-03-27': ['nightly'],
@@ -127,15 +129,57 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     assert.equal(res.body.window.start, '2026-01-05T00:00:00.000Z');
   });
 
-  it('reads documents in proportion to the window, not to the whole run history', async () => {
+  it('reads one rollup per week of the window, however many runs there are in it or before it', async () => {
     const old = Array.from({ length: 60 }, (_, i) => makeRun({
       id: `old-${i}`, startedAt: new Date(Date.parse('2025-01-01T00:00:00Z') + i * 86_400_000).toISOString(),
     }));
     await seedRegistry(db, { runs: [...old, makeRun({ id: 'recent', startedAt: '2026-03-10T10:00:00Z' })] });
     const body = await calendar('weeks_past=2&weeks_future=2');
     assert.deepEqual(Object.values(body.historical).flat().map((r) => r.runId), ['recent']);
-    // schedules (1, empty) + runs by start (1) + runs by due time (1, empty) + one family lookup
-    assert.equal(reads.count, 4);
+    // 5 weeks (4 + the lookback) + schedules (1, empty) + runs in flight (2 queries, empty) + one family lookup
+    assert.equal(reads.count, 9);
+
+    const many = Array.from({ length: 500 }, (_, i) => makeRun({
+      id: `many-${i}`, status: i % 5 === 0 ? 'failed' : 'completed', startedAt: new Date(Date.parse('2026-03-09T00:00:00Z') + i * 600_000).toISOString(),
+    }));
+    await seedRegistry(db, { runs: many });
+    reads.count = 0;
+    const after = await calendar('weeks_past=2&weeks_future=2');
+    assert.equal(reads.count, 9);
+    const entries = Object.values(after.historical).flat();
+    assert.equal(entries.reduce((n, e) => n + e.runs, 0), 501);
+    assert.equal(entries.reduce((n, e) => n + (e.statuses.failed ?? 0), 0), 100);
+  });
+
+  it('counts an outcome recorded by the run store in the same transaction, and the backfill rebuilds the same rollups', async () => {
+    await seedRegistry(db, {
+      schedules: [schedule({ id: 'weekly', name: 'recs-weekly-refresh', type: 'weekly', dayOfWeek: 2, time: '09:00' })],
+      runs: [
+        makeRun({ id: '51', scheduleId: 'weekly', status: 'running', scheduledFor: '2026-03-11T08:00:00Z', startedAt: '2026-03-11T08:01:00Z' }),
+        makeRun({ id: '52', scheduleId: 'weekly', status: 'running', startedAt: '2026-03-11T09:00:00Z' }),
+      ],
+    });
+    const inFlight = await calendar('weeks_past=2&weeks_future=2&tz=Europe/Warsaw');
+    assert.deepEqual(inFlight.historical['2026-03-11']!.map((r) => [r.runs, r.statuses]), [[2, { running: 2 }]]);
+
+    const store = new FirestoreTrainingRunStore(lazyFirestore({ projectId: (await sharedFirestoreEmulator()).projectId, databaseId: '(default)' }));
+    const outcome = { metrics: {}, evaluation: null, blessed: true, error: null };
+    assert.equal(await store.recordOutcome('51', { ...outcome, status: 'completed' }, '2026-03-11T10:00:00Z'), true);
+    assert.equal(await store.recordOutcome('52', { ...outcome, status: 'failed', blessed: null, error: 'boom' }, '2026-03-11T10:05:00Z'), true);
+    // A second delivery of the same outcome changes nothing, rollups included.
+    assert.equal(await store.recordOutcome('51', { ...outcome, status: 'completed' }, '2026-03-11T10:00:00Z'), false);
+    const ended = await calendar('weeks_past=2&weeks_future=2&tz=Europe/Warsaw');
+    assert.deepEqual(ended.historical['2026-03-11']!.map((r) => [r.runs, r.statuses, r.runId]), [[2, { completed: 1, failed: 1 }, '52']]);
+    // Run 51 was due at the slot of the 11th: the rollup's due count still covers it.
+    assert.deepEqual(Object.keys(ended.missed), ['2026-03-04', '2026-03-18']);
+
+    const weeks = async () => Object.fromEntries((await db.collection('calendarWeeks').get()).docs.map((d) => [d.id, d.data()]));
+    const live = await weeks();
+    await db.collection('calendarWeeks').doc('2020-01-06').set({ weekStart: '2020-01-06', groups: {}, placed: {}, due: {}, latest: {} });
+    assert.deepEqual(await rebuildCalendarRollups(db), { runs: 2, weeks: 1, removed: 1 });
+    assert.deepEqual(await weeks(), live);
+    assert.deepEqual(await rebuildCalendarRollups(db), { runs: 2, weeks: 1, removed: 0 });
+    assert.deepEqual(await weeks(), live);
   });
 
   it('names the time zone in its IANA spelling', async () => {

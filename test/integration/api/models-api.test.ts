@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import type { Firestore } from '@google-cloud/firestore';
 import { seedRegistry } from '../../../dev/demo/seed';
+import { reconcileSummaryCounters } from '../../../functions/src/adapters/firestore/summary-counters';
+import { versionToDoc } from '../../../functions/src/adapters/firestore/version-codec';
 import type { ModelVersion } from '../../../shared/schemas/model-version';
 import { apiTestServer, tokenFor } from '../../support/api';
 import { makeRun, makeVersion } from '../../support/fixtures';
@@ -251,6 +253,22 @@ describe('models read API (functions framework + Firestore emulator)', () => {
         total: 5, blessed: 3, deployed: 2, idle: 1, notBlessed: 1, pending: 1,
         latest: { versionId: 'recs-prod-v3', name: 'recs-prod-v3', registeredAt: catalogue()[0]!.registeredAt },
       });
+    });
+
+    it('keeps the KPI counters in step with the changes, and the reconcile job repairs drift from writes made around them', async () => {
+      const handle = { db, fs: await import('@google-cloud/firestore') };
+      await seedRegistry(db, { versions: catalogue() });
+      const before = await reconcileSummaryCounters(handle);
+      assert.equal(before.repaired, false, 'seeding counts what it writes');
+
+      // A version written straight to Firestore (a restore, a script) is not counted until the reconcile.
+      await db.collection('versions').doc('stray-v1').set(versionToDoc(makeVersion({ familyId: 'stray', version: 1, blessed: false })));
+      assert.equal((await get('/api/models/summary').expect(200)).body.total, 5);
+      const repair = await reconcileSummaryCounters(handle);
+      assert.deepEqual([repair.repaired, repair.stored?.total, repair.counted.total, repair.counted.notBlessed], [true, 5, 6, 2]);
+      const summary = (await get('/api/models/summary').expect(200)).body;
+      assert.deepEqual([summary.total, summary.blessed, summary.deployed, summary.idle, summary.notBlessed, summary.pending], [6, 3, 2, 1, 2, 1]);
+      assert.equal((await reconcileSummaryCounters(handle)).repaired, false);
     });
 
     it('summarises an empty registry as zeros with no latest', async () => {

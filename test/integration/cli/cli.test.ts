@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { writeDemoModel } from '../../../dev/demo/demo-model';
 import { startStack, type Stack } from '../../../dev/stack';
 import { EXIT } from '../../../cli/session';
+import { reconcileSummaryCounters } from '../../../functions/src/adapters/firestore/summary-counters';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'model-registry.cjs');
 
@@ -125,6 +126,12 @@ describe('model-registry CLI against the local stack (npm start)', function () {
       const undeployed = json<{ changed: boolean }>(await cli('--json', 'undeploy', id, '--reason', 'cli test'));
       assert.equal(undeployed.changed, true);
     }
+    // Registrations, deploys and undeploys kept the KPI counters exact: the reconcile finds no drift.
+    const fs = await import('@google-cloud/firestore');
+    const db = new fs.Firestore({ projectId: stack.projectId });
+    const check = await reconcileSummaryCounters({ db, fs });
+    await db.terminate();
+    assert.deepEqual([check.repaired, check.counted.total, check.counted.deployed], [false, 2, 0]);
   });
 
   it('refuses to run without a login, telling how to log in', async () => {

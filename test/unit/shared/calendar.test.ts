@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { buildCalendar, calendarWindow, localDate, type CalendarInput } from '../../../shared/domain/calendar';
+import {
+  buildRollups, historyFromRollups, historyFromRuns, rollupDelta, weekIdOf, weekIdsBetween,
+} from '../../../shared/domain/calendar-rollups';
 import { Schedule } from '../../../shared/schemas/schedule';
 import type { TrainingRun } from '../../../shared/schemas/training-run';
 import { makeRun } from '../../support/fixtures';
@@ -53,8 +56,8 @@ describe('buildCalendar', () => {
   const now = new Date('2026-03-18T12:00:00Z');
   const window = calendarWindow(now, 'Europe/Warsaw', 2, 2);
   const weekly = makeSchedule({ id: 'w', name: 'recs-weekly-refresh', type: 'weekly', dayOfWeek: 2, time: '09:00' });
-  const calendar = (over: Partial<CalendarInput>) =>
-    buildCalendar({ window, now, schedules: [], runs: [], lastBlessedAt: {}, ...over });
+  const calendar = ({ runs = [], ...over }: Partial<CalendarInput> & { runs?: TrainingRun[] }) =>
+    buildCalendar({ window, now, schedules: [], history: historyFromRuns(runs), lastBlessedAt: {}, ...over });
   const run = (over: Partial<TrainingRun> & { id: string }) => makeRun({ scheduleId: 'w', ...over });
 
   it('projects scheduled slots from now to the end of the window, keyed by local date', () => {
@@ -62,7 +65,7 @@ describe('buildCalendar', () => {
     assert.deepEqual(Object.keys(out.scheduled), ['2026-03-25']);
     assert.deepEqual(out.scheduled['2026-03-25'], [{
       scheduleId: 'w', name: 'recs-weekly-refresh', type: 'retrieval', scheduleType: 'weekly',
-      description: 'Weekly (Wed 09:00 Europe/Warsaw)', fireTime: '2026-03-25T08:00:00.000Z', familyId: 'recs-prod',
+      description: 'Weekly (Wed 09:00 Europe/Warsaw)', fireTime: '2026-03-25T08:00:00.000Z', familyId: 'recs-prod', fires: 1,
     }]);
   });
 
@@ -80,6 +83,7 @@ describe('buildCalendar', () => {
     });
     assert.deepEqual(out.historical['2026-03-03']![0], {
       runId: '1', name: 'TR-1', status: 'completed', type: 'retrieval', familyId: 'recs-prod', versionId: null, scheduleId: 'w', at: '2026-03-02T23:30:00.000Z',
+      label: 'w', runs: 1, statuses: { completed: 1 },
     });
   });
 
@@ -93,7 +97,7 @@ describe('buildCalendar', () => {
         run({ id: '4', scheduleId: 'other', scheduledFor: '2026-03-18T08:00:00Z' }),
       ],
     });
-    assert.deepEqual(out.missed, { '2026-03-18': [{ scheduleId: 'w', name: 'recs-weekly-refresh', familyId: 'recs-prod', fireTime: '2026-03-18T08:00:00.000Z' }] });
+    assert.deepEqual(out.missed, { '2026-03-18': [{ scheduleId: 'w', name: 'recs-weekly-refresh', familyId: 'recs-prod', fireTime: '2026-03-18T08:00:00.000Z', slots: 1 }] });
   });
 
   it('does not report slots before the schedule existed, or too recent to have a run yet', () => {
@@ -107,7 +111,7 @@ describe('buildCalendar', () => {
     const hourly = makeSchedule({ id: 'h', type: 'cron', cron: '0 * * * *', timeZone: 'UTC', createdAt: '2026-03-18T08:00:00Z' });
     const out = calendar({ schedules: [hourly], runs: [makeRun({ id: '1', scheduleId: 'h', startedAt: '2026-03-18T09:10:00Z' })] });
     // Slots at 08:00, 09:00, 10:00, 11:00 (12:00 is too recent); the run at 09:10 covers 09:00 only.
-    assert.deepEqual(out.missed['2026-03-18']!.map((m) => m.fireTime.slice(11, 16)), ['08:00', '10:00', '11:00']);
+    assert.deepEqual(out.missed['2026-03-18']!.map((m) => [m.fireTime.slice(11, 16), m.slots]), [['08:00', 3]]);
   });
 
   it('counts whole days since the last blessing for every family of a schedule or run, null when never blessed', () => {
@@ -142,6 +146,81 @@ describe('buildCalendar', () => {
     const everyMinute = makeSchedule({ id: 'm', type: 'cron', cron: '* * * * *' });
     const out = calendar({ schedules: [everyMinute], fireTimeLimit: 100 });
     assert.ok(out.warnings.some((w) => w.code === 'SCHEDULE_TRUNCATED' && w.scheduleId === 'm'));
-    assert.equal(Object.values(out.scheduled).flat().length, 100);
+    assert.equal(Object.values(out.scheduled).flat().reduce((n, s) => n + s.fires, 0), 100);
+  });
+
+  it('lists a schedule once a day with its fire count, however often it fires', () => {
+    const everyMinute = makeSchedule({ id: 'm', name: 'minutely', type: 'cron', cron: '* * * * *', timeZone: 'UTC', createdAt: '2026-03-18T00:00:00Z' });
+    const out = calendar({ schedules: [everyMinute] });
+    const days = Object.values(out.scheduled);
+    assert.ok(days.every((d) => d.length === 1));
+    assert.equal(out.scheduled['2026-03-20']![0]!.fires, 1440);
+    assert.equal(out.missed['2026-03-18']![0]!.slots, 11 * 60 + 30);
+  });
+
+  it('groups a day\'s runs by schedule, with counts by status and the latest run\'s fields', () => {
+    const out = calendar({
+      schedules: [weekly],
+      runs: [
+        run({ id: '1', startedAt: '2026-03-10T08:00:00Z', completedAt: '2026-03-10T09:00:00Z' }),
+        run({ id: '2', status: 'failed', startedAt: '2026-03-10T10:00:00Z', completedAt: '2026-03-10T11:00:00Z' }),
+        run({ id: '3', startedAt: '2026-03-10T12:00:00Z', completedAt: '2026-03-10T13:00:00Z', versionId: 'recs-prod-v3' }),
+        makeRun({ id: '4', scheduleId: null, startedAt: '2026-03-10T12:00:00Z', completedAt: '2026-03-10T12:30:00Z' }),
+      ],
+    });
+    assert.deepEqual(out.historical['2026-03-10']!.map((r) => [r.label, r.runs, r.statuses, r.runId, r.versionId]), [
+      ['recs-prod', 1, { completed: 1 }, '4', null],
+      ['recs-weekly-refresh', 3, { completed: 2, failed: 1 }, '3', 'recs-prod-v3'],
+    ]);
+  });
+});
+
+describe('calendar rollups', () => {
+  const now = new Date('2026-03-18T12:00:00Z');
+  const schedules = [makeSchedule({ id: 'w', name: 'weekly', type: 'weekly', dayOfWeek: 2, time: '09:00' })];
+  const at = (day: number, quarter: number, seconds = 0) => new Date(Date.UTC(2026, 1, 20 + day, 0, 15 * quarter, seconds)).toISOString();
+  // Runs placed on quarter-hour boundaries and due mid-quarter, where rollups (quarter precision)
+  // put them: then rollups and run documents agree exactly.
+  const runs = Array.from({ length: 300 }, (_, i) => makeRun({
+    id: String(i + 1), scheduleId: i % 4 === 0 ? null : ['w', 'x'][i % 2]!, familyId: ['recs-prod', 'ranker'][i % 2]!,
+    status: (['completed', 'failed', 'not_blessed'] as const)[i % 3]!,
+    scheduledFor: at(i % 26, (i * 7) % 96, 450), startedAt: at(i % 26, (i * 7) % 96, 450), completedAt: at(i % 26, (i * 7 + 5) % 96),
+  }));
+
+  it('places runs in the UTC week of their instant, Monday first', () => {
+    assert.equal(weekIdOf(Date.parse('2026-03-08T23:59:59Z')), '2026-03-02');
+    assert.equal(weekIdOf(Date.parse('2026-03-09T00:00:00Z')), '2026-03-09');
+    assert.deepEqual(weekIdsBetween(Date.parse('2026-03-04T00:00:00Z'), Date.parse('2026-03-16T00:00:00Z')), ['2026-03-02', '2026-03-09']);
+  });
+
+  it('give the same calendar as the run documents, in any time zone', () => {
+    const rollups = [...buildRollups(runs).values()];
+    for (const tz of ['Europe/Warsaw', 'Asia/Kathmandu', 'America/St_Johns', 'UTC']) {
+      const window = calendarWindow(now, tz, 4, 2);
+      const fromRuns = buildCalendar({ window, now, schedules, history: historyFromRuns(runs), lastBlessedAt: {} });
+      const fromRollups = buildCalendar({ window, now, schedules, history: historyFromRollups(rollups), lastBlessedAt: {} });
+      const counts = (c: typeof fromRuns) => Object.fromEntries(Object.entries(c.historical).map(([d, e]) => [d, e.map((r) => [r.label, r.runs, r.statuses])]));
+      assert.deepEqual(counts(fromRollups), counts(fromRuns), tz);
+      // The latest run is kept per UTC day: a local day shows one of its own runs, or none.
+      for (const [day, entries] of Object.entries(fromRollups.historical)) {
+        for (const entry of entries.filter((e) => e.runId !== null)) {
+          const sample = runs.find((r) => r.id === entry.runId)!;
+          assert.deepEqual([localDate(sample.completedAt!, tz), sample.scheduleId ?? sample.familyId], [day, entry.scheduleId ?? entry.familyId], tz);
+        }
+      }
+      if (tz === 'UTC') assert.deepEqual(fromRollups.historical, fromRuns.historical);
+      assert.deepEqual(fromRollups.missed, fromRuns.missed, tz);
+    }
+  });
+
+  it('add up, one run\'s delta at a time, to the rollups of the whole history', () => {
+    const summed = buildRollups(runs.slice(0, 150));
+    const rest = buildRollups(runs.slice(150));
+    const whole = buildRollups(runs);
+    const total = (m: Map<string, { placed: Record<string, Record<string, number>> }>) =>
+      [...m.values()].reduce((n, d) => n + Object.values(d.placed).reduce((k, c) => k + Object.values(c).reduce((a, b) => a + b, 0), 0), 0);
+    assert.equal(total(summed) + total(rest), total(whole));
+    assert.equal(total(whole), 300);
+    assert.equal(rollupDelta(makeRun({ id: 'r', status: 'running', startedAt: at(1, 1) })).size, 0, 'runs in flight are not rolled up');
   });
 });

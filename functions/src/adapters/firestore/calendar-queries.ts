@@ -15,25 +15,12 @@ export interface RangeQueryShape extends QueryShape {
   range: { from: unknown; to: unknown };
 }
 
-/** Run fields the calendar can range over. ISO strings in UTC (`…Z`) sort like the instants they name. */
-export type RunTimeField = 'startedAt' | 'scheduledFor';
-
 export function activeSchedulesShape(): QueryShape {
   return {
     collection: COLLECTIONS.schedules,
     equalities: [{ field: 'state', value: 'active' }],
     arrayContains: null,
     order: null,
-  };
-}
-
-export function runsBetweenShape(field: RunTimeField, from: string, to: string): RangeQueryShape {
-  return {
-    collection: COLLECTIONS.trainingRuns,
-    equalities: [],
-    arrayContains: null,
-    order: { field, direction: 'asc' },
-    range: { from, to },
   };
 }
 
@@ -51,8 +38,6 @@ export function lastBlessedVersionShape(familyId: string): QueryShape {
 export function calendarQueryShapes(): QueryShape[] {
   return [
     activeSchedulesShape(),
-    runsBetweenShape('startedAt', '', ''),
-    runsBetweenShape('scheduledFor', '', ''),
     lastBlessedVersionShape('f'),
   ];
 }

@@ -1,31 +1,36 @@
 import type { ReadMeter } from '../../../../shared/ports';
-import type { TrainingRun } from '../../../../shared/schemas/training-run';
-import type { Bounded, CalendarRunReader } from '../../app/calendar';
+import {
+  historyFromRollups, historyFromRuns, mergeHistories, weekIdsBetween, type CalendarRollup, type RunHistory,
+} from '../../../../shared/domain/calendar-rollups';
+import type { CalendarRunReader } from '../../app/calendar';
 import type { FirestoreProvider } from './client';
-import { buildRangeQuery, lastBlessedVersionShape, runsBetweenShape, type RunTimeField } from './calendar-queries';
+import { buildRangeQuery, lastBlessedVersionShape } from './calendar-queries';
+import { COLLECTIONS } from './collections';
 import { runFromDoc } from './run-repository';
+import { runningRunsShape, scheduledBeforeShape } from './training-queries';
 import { buildQuery } from './version-repository';
 
 /**
- * The calendar's reads of runs and versions. Runs are found by range over their start and due
- * times, so a read costs the runs in the window, not the whole history.
+ * The calendar's reads: one rollup document per week of the window (`calendarWeeks`, kept by the
+ * transactions that record run outcomes), the runs still in flight, and each family's last blessing.
+ * What a read costs follows the window and the runs in flight, never the history.
  */
 export class FirestoreCalendarRunRepository implements CalendarRunReader {
   constructor(private readonly firestore: FirestoreProvider, private readonly meter: ReadMeter = { add() {} }) {}
 
-  async runsBetween(from: Date, to: Date, limit: number): Promise<Bounded<TrainingRun>> {
+  async historyBetween(from: Date, to: Date, inFlightLimit: number): Promise<{ history: RunHistory; truncated: boolean }> {
     const handle = await this.firestore();
-    const byField = async (field: RunTimeField) => {
-      const shape = runsBetweenShape(field, from.toISOString(), to.toISOString());
-      const snapshot = await buildRangeQuery(handle, shape).limit(limit + 1).get();
-      this.meter.add(Math.max(1, snapshot.size));
-      return { docs: snapshot.docs.slice(0, limit), truncated: snapshot.size > limit };
-    };
-    // A run not started yet has only its due time; most runs match both queries.
-    const results = await Promise.all([byField('startedAt'), byField('scheduledFor')]);
-    const runs = new Map<string, TrainingRun>();
-    for (const { docs } of results) for (const doc of docs) if (!runs.has(doc.id)) runs.set(doc.id, runFromDoc(doc.data()));
-    return { items: [...runs.values()], truncated: results.some((r) => r.truncated) };
+    const weeks = handle.db.collection(COLLECTIONS.calendarWeeks);
+    const refs = weekIdsBetween(from.getTime(), to.getTime()).map((id) => weeks.doc(id));
+    const [rollups, running, scheduled] = await Promise.all([
+      handle.db.getAll(...refs),
+      buildQuery(handle, runningRunsShape()).limit(inFlightLimit + 1).get(),
+      buildRangeQuery(handle, scheduledBeforeShape(to.toISOString())).limit(inFlightLimit + 1).get(),
+    ]);
+    this.meter.add(refs.length + Math.max(1, running.size) + Math.max(1, scheduled.size));
+    const inFlight = [...running.docs.slice(0, inFlightLimit), ...scheduled.docs.slice(0, inFlightLimit)].map((d) => runFromDoc(d.data()));
+    const ended = historyFromRollups(rollups.filter((d) => d.exists).map((d) => d.data() as CalendarRollup));
+    return { history: mergeHistories(ended, historyFromRuns(inFlight)), truncated: running.size > inFlightLimit || scheduled.size > inFlightLimit };
   }
 
   async lastBlessedAt(familyIds: string[]): Promise<Record<string, string | null>> {

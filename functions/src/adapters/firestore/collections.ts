@@ -13,6 +13,8 @@ export const COLLECTIONS = {
   counters: 'counters',
   /** Registry events written with the change they announce, until published. */
   outbox: 'outbox',
+  /** One per UTC week: how many runs ended when, by schedule and outcome (the calendar's history). */
+  calendarWeeks: 'calendarWeeks',
   /** What a deleted version was and which blobs it referenced. */
   deletedVersions: 'deletedVersions',
   /** Each KMS key version that signed a version, with its public PEM (GET /api/signing-key). */

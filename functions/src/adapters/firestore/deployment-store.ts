@@ -7,6 +7,7 @@ import type {
 import { DeploymentHistoryEntry } from '../../../../shared/schemas/deployment';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import type { FirestoreHandle, FirestoreProvider } from './client';
+import { countVersionChange } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { addToOutbox } from './outbox';
@@ -46,9 +47,11 @@ export class FirestoreDeploymentStore implements DeploymentStore {
       const peers = outcome.endpoint ? await tx.get(db.collection(COLLECTIONS.versions).where('deployment.endpoint', '==', outcome.endpoint.name)) : null;
       // Vertex AI has acted: what it did is recorded even if this lease lapsed meanwhile (then the
       // lease another caller took since is left to it).
-      const next = outcome.update(versionFromDoc(snap.data()!));
+      const before = versionFromDoc(snap.data()!);
+      const next = outcome.update(before);
       const ours = (snap.get(DEPLOYMENT_LEASE_FIELD) as DeploymentLease | undefined)?.id === leaseId;
       tx.update(ref, { ...versionToDoc(next), ...(ours && { [DEPLOYMENT_LEASE_FIELD]: fs.FieldValue.delete() }) });
+      countVersionChange(tx, handle, before, next);
       for (const peer of peers?.docs ?? []) {
         if (peer.id === versionId) continue;
         const updated = withTraffic(versionFromDoc(peer.data()), outcome.endpoint!.trafficSplit);

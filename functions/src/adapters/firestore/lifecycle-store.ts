@@ -6,6 +6,7 @@ import { AliasRecord } from '../../../../shared/schemas/deployment';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import { aliasDoc, applyAliasChange, type VersionAt } from './alias-store';
 import type { FirestoreHandle, FirestoreProvider } from './client';
+import { countVersionChange } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { addToOutbox } from './outbox';
@@ -20,7 +21,8 @@ export class FirestoreLifecycleStore implements LifecycleStore {
   constructor(private readonly firestore: FirestoreProvider, private readonly ids: () => string) {}
 
   archive(versionId: string, at: Date, event: (version: ModelVersion) => RegistryEvent): Promise<ArchiveResult> {
-    return this.run(({ db }) => db.runTransaction<ArchiveResult>(async (tx) => {
+    return this.run((handle) => handle.db.runTransaction<ArchiveResult>(async (tx) => {
+      const { db } = handle;
       const ref = db.collection(COLLECTIONS.versions).doc(versionId);
       const snap = await tx.get(ref);
       if (!snap.exists) throw new NotFoundError('Model version', versionId);
@@ -33,6 +35,7 @@ export class FirestoreLifecycleStore implements LifecycleStore {
       const archived = { ...version, archived: true };
       const announced = event(archived);
       tx.update(ref, versionToDoc(archived));
+      countVersionChange(tx, handle, version, archived);
       addToOutbox(tx, db, announced, at);
       return { changed: true, version: archived, eventId: announced.id };
     }));
@@ -67,6 +70,7 @@ export class FirestoreLifecycleStore implements LifecycleStore {
 
       const at = request.at;
       tx.delete(ref);
+      countVersionChange(tx, handle, version, null);
       tx.set(db.collection(REGISTRY_COLLECTIONS.deletedVersions).doc(version.id), {
         versionId: version.id, familyId: version.familyId, version: version.version, name: version.name,
         manifestDigest: version.artifacts.manifestDigest, blobDigests: request.blobDigests,

@@ -4,6 +4,7 @@ import { Family } from '../../../../shared/schemas/family';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import { PushRecord } from '../../../../shared/schemas/push-record';
 import type { FirestoreProvider } from './client';
+import { countVersionChange } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { addToOutbox } from './outbox';
@@ -66,7 +67,8 @@ export class FirestoreRegistrationStore implements RegistrationStore {
    * of different instances.
    */
   register(request: RegistrationRequest): Promise<RegistrationResult> {
-    return this.familyQueue.run(request.family.id, () => this.guard(async ({ db }) => {
+    return this.familyQueue.run(request.family.id, () => this.guard(async (handle) => {
+      const { db } = handle;
       const pushRef = db.collection(PUSHES_COLLECTION).doc(request.push.id);
       const familyRef = db.collection(COLLECTIONS.families).doc(request.family.id);
       return db.runTransaction<RegistrationResult>(async (tx) => {
@@ -77,6 +79,7 @@ export class FirestoreRegistrationStore implements RegistrationStore {
         const version = request.build(number);
         // create(): a version document is never overwritten, whatever wrote the number before.
         tx.create(db.collection(COLLECTIONS.versions).doc(version.id), versionToDoc(version));
+        countVersionChange(tx, handle, null, version);
         if (family!.exists) {
           tx.update(familyRef, { latestVersion: number, updatedAt: version.registeredAt });
         } else {

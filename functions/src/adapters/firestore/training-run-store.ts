@@ -3,6 +3,7 @@ import type { RunOutcome } from '../../../../shared/domain/training-runs';
 import type { TrainingRun } from '../../../../shared/schemas/training-run';
 import type { FiringRequest, FiringResult, TrainingRunStore } from '../../../../shared/training-ports';
 import { buildRangeQuery } from './calendar-queries';
+import { rollupWrites } from './calendar-rollup-store';
 import type { FirestoreProvider } from './client';
 import { guarded } from './firestore-errors';
 import { COLLECTIONS } from './collections';
@@ -60,8 +61,9 @@ export class FirestoreTrainingRunStore implements TrainingRunStore {
     return this.transition(runId, ['scheduled'], { status: 'running', pipelineJob, startedAt });
   }
 
+  /** The outcome and what it adds to the calendar's week rollups, in one transaction. */
   recordOutcome(runId: string, outcome: RunOutcome, completedAt: string): Promise<boolean> {
-    return this.transition(runId, ACTIVE, { ...outcome, completedAt });
+    return this.transition(runId, ACTIVE, { ...outcome, completedAt }, true);
   }
 
   async running(limit: number): Promise<TrainingRun[]> {
@@ -77,13 +79,16 @@ export class FirestoreTrainingRunStore implements TrainingRunStore {
   }
 
   /** Updates the run only while its status is one of `from`: concurrent syncs and late deliveries cannot move it back. */
-  private async transition(runId: string, from: readonly string[], fields: Record<string, unknown>): Promise<boolean> {
-    const { db } = await this.firestore();
+  private async transition(runId: string, from: readonly string[], fields: Record<string, unknown>, rollUp = false): Promise<boolean> {
+    const { db, fs } = await this.firestore();
     const ref = db.collection(COLLECTIONS.trainingRuns).doc(runId);
     return db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       if (!snap.exists || !from.includes(String(snap.get('status')))) return false;
       tx.update(ref, fields);
+      if (rollUp) {
+        for (const { ref: week, data } of rollupWrites(db, fs, runFromDoc({ ...snap.data(), ...fields }))) tx.set(week, data, { merge: true });
+      }
       return true;
     });
   }

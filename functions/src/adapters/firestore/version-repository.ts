@@ -5,8 +5,10 @@ import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import { ValidationError } from '../../../../shared/errors';
 import { decodeCursor, encodeCursor } from '../../../../shared/domain/cursor';
 import { planSearch, normalizeForSearch } from '../../../../shared/domain/search-tokens';
+import { SUMMARY_COUNTS, type SummaryCounts } from '../../../../shared/domain/summary-counts';
 import type { FirestoreHandle, FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
+import { readSummaryCounters, SUMMARY_SHARDS } from './summary-counters';
 import { VERSION_READ_FIELDS, versionFromDoc } from './version-codec';
 import { familyHistoryShape, listShape, summaryCountShapes, type QueryShape } from './version-queries';
 
@@ -76,21 +78,29 @@ export class FirestoreVersionRepository implements VersionReader {
     return snapshot.docs.map((d) => versionFromDoc(d.data()));
   }
 
+  /** The counters (SUMMARY_SHARDS reads) and the latest version (one); aggregation queries until the counters exist. */
   async summary(): Promise<SummaryResponse> {
     const handle = await this.firestore();
-    const [total, blessed, deployed, idle, notBlessed, pending] = await Promise.all(
-      summaryCountShapes().map(async (shape) => (await buildQuery(handle, shape).count().get()).data().count),
-    );
     const latestShape = listShape({ sort: 'latest' });
-    const latest = await buildQuery(handle, latestShape).select('name', 'registeredAt').limit(1).get();
-    this.meter.add(6 + Math.max(1, latest.size)); // an aggregation costs one read per 1,000 entries
+    const [stored, latest] = await Promise.all([
+      readSummaryCounters(handle.db),
+      buildQuery(handle, latestShape).select('name', 'registeredAt').limit(1).get(),
+    ]);
+    this.meter.add(SUMMARY_SHARDS + Math.max(1, latest.size));
+    const counts = stored ?? await this.countByAggregation(handle);
     const doc = latest.docs[0];
     return {
-      total: total!, blessed: blessed!, deployed: deployed!, idle: idle!, notBlessed: notBlessed!, pending: pending!,
+      ...counts,
       latest: doc
         ? { versionId: doc.id, name: String(doc.get('name')), registeredAt: doc.get('registeredAt').toDate().toISOString() }
         : null,
     };
+  }
+
+  private async countByAggregation(handle: FirestoreHandle): Promise<SummaryCounts> {
+    const values = await Promise.all(summaryCountShapes().map(async (shape) => (await buildQuery(handle, shape).count().get()).data().count));
+    this.meter.add(values.length); // an aggregation costs one read per 1,000 entries
+    return Object.fromEntries(SUMMARY_COUNTS.map((key, i) => [key, values[i]!])) as SummaryCounts;
   }
 }
 
