@@ -15,7 +15,8 @@ function schedules(n: number, now: Date): Schedule[] {
   const created = new Date(now.getTime() - 120 * DAY).toISOString();
   return Array.from({ length: n }, (_, i) => Schedule.parse({
     id: `bench-s${i}`, name: `bench-schedule-${i}`, familyId: `bench-fam-${i % 50}`, modelType: MODEL_TYPES[i % 4],
-    type: (['daily', 'weekly', 'cron'] as const)[i % 3], time: '03:00', dayOfWeek: i % 7, cron: `${i % 60} ${i % 24} * * 1-5`,
+    type: i === 0 ? 'cron' : (['daily', 'weekly', 'cron'] as const)[i % 3], time: '03:00', dayOfWeek: i % 7,
+    cron: i === 0 ? '* * * * *' : `${i % 60} ${i % 24} * * 1-5`,
     timeZone: ['Europe/Warsaw', 'America/New_York', 'UTC'][i % 3], pipelineTemplate: 'gs://t/p.json', state: 'active',
     createdAt: created, updatedAt: created,
   }));
@@ -40,7 +41,7 @@ async function seedRuns(db: Firestore, list: TrainingRun[]) {
 
 export interface CalendarBenchRow {
   scenario: string; schedules: number; runsInWindow: number; runsOutside: number;
-  reads: number; p50: number; p95: number; truncated: boolean;
+  reads: number; kb: number; p50: number; p95: number; truncated: boolean;
 }
 
 /** Calendar reads and latency for 500 active schedules, as history grows outside and inside the window. */
@@ -54,16 +55,16 @@ export async function benchCalendar(db: Firestore, projectId: string, requests =
   const reader = new CalendarReader(new FirestoreScheduleRepository(firestore, meter), new FirestoreCalendarRunRepository(firestore, meter), { now: () => now });
   const measure = async (scenario: string, runsInWindow: number, runsOutside: number): Promise<CalendarBenchRow> => {
     const times: number[] = [];
-    let last = { reads: 0, truncated: false };
+    let last = { reads: 0, truncated: false, kb: 0 };
     for (let i = 0; i < requests; i++) {
       reads = 0;
       const t = performance.now();
       const response = await reader.read({ tz: 'Europe/Warsaw', weeksPast: 10, weeksFuture: 30 });
       times.push(performance.now() - t);
-      last = { reads, truncated: (response as { warnings?: unknown[] }).warnings?.length ? true : false };
+      last = { reads, truncated: response.warnings.length > 0, kb: Math.round(Buffer.byteLength(JSON.stringify(response)) / 1024) };
     }
-    console.log(`  calendar ${scenario}: ${last.reads} reads, p50 ${round(median(times))} ms`);
-    return { scenario, schedules: 500, runsInWindow, runsOutside, reads: last.reads, p50: round(median(times)), p95: round(percentile(times, 95)), truncated: last.truncated };
+    console.log(`  calendar ${scenario}: ${last.reads} reads, ${last.kb} KB, p50 ${round(median(times))} ms`);
+    return { scenario, schedules: 500, runsInWindow, runsOutside, reads: last.reads, kb: last.kb, p50: round(median(times)), p95: round(percentile(times, 95)), truncated: last.truncated };
   };
   const rows: CalendarBenchRow[] = [];
   await seedRuns(db, runs(2000, windowStart + DAY, now.getTime(), 0));

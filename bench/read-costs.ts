@@ -37,6 +37,7 @@ export interface ReadCostRow {
   listPageReads: number;
   searchPageReads: number;
   filteredSearchReads: number;
+  summaryReads: number;
   pageSize: number;
 }
 
@@ -49,7 +50,8 @@ export async function readsPerPage(projectId: string, versions: number): Promise
   const listPageReads = await measure(() => repo.list({ sort: 'latest', pageSize, cursor: first.nextCursor ?? undefined }));
   const searchPageReads = await measure(() => repo.list({ sort: 'latest', pageSize, search: 'prod' }));
   const filteredSearchReads = await measure(() => repo.list({ sort: 'best', pageSize, search: 'q4', status: 'idle', modelType: 'retrieval' }));
-  return { versions, listPageReads, searchPageReads, filteredSearchReads, pageSize };
+  const summaryReads = await measure(() => repo.summary());
+  return { versions, listPageReads, searchPageReads, filteredSearchReads, summaryReads, pageSize };
 }
 
 export interface LatencyRow { route: string; requests: number; p50: number; p95: number; p99: number }
