@@ -3,7 +3,7 @@ import { ValidationError } from '../errors';
 import type { ModelType } from '../schemas/common';
 import type { Schedule } from '../schemas/schedule';
 import type { RunStatus } from '../schemas/training-run';
-import { placedAt, type PlacedRuns, type RunHistory } from './calendar-rollups';
+import type { PlacedRuns, RunHistory } from './calendar-rollups';
 import { describeSchedule, MAX_FIRE_TIMES, projectFireInstants, validateScheduleTiming } from './schedule-projection';
 import { isoDay, isoInstant } from './iso-instant';
 import { zoneOffsetAt } from './zone-offsets';
@@ -59,8 +59,6 @@ function fastLocalDate(epochMs: number, tz: string): string {
   return isoDay(Math.floor((epochMs + zoneOffsetAt(tz, epochMs) * 60_000) / DAY_MS));
 }
 
-/** Where a run sits on the calendar: when it finished, else when it started, else when it was due. */
-export const runCalendarInstant = placedAt;
 
 /** A schedule on one day, once however often it fires that day. */
 export interface ScheduledSlot {
@@ -250,7 +248,9 @@ function historicalByDay(window: CalendarWindow, history: RunHistory, scheduleNa
     const entry = entryOf(fastLocalDate(runs.at, window.tz), runs);
     entry.runs += runs.count;
     entry.statuses[runs.status] = (entry.statuses[runs.status] ?? 0) + runs.count;
-    if (entry.runId === null && isoInstant(runs.at) > entry.at) entry.at = isoInstant(runs.at);
+    // Until a sample names its latest run, the entry is placed by its latest count.
+    const at = isoInstant(runs.at);
+    if (at > entry.at) entry.at = at;
   }
   // The latest sample of each entry's day gives it the seed's run fields.
   for (const sample of history.latest) {
@@ -273,7 +273,6 @@ export function buildCalendar(input: CalendarInput): CalendarResponse {
   const warnings = [...(input.warnings ?? [])];
   const scheduledSlots: SlotsByDay = new Map();
   const missedSlots: SlotsByDay = new Map();
-  const runTimesBySchedule = history.due;
 
   const windowStart = window.start.getTime();
   const windowEnd = window.end.getTime();
@@ -296,7 +295,7 @@ export function buildCalendar(input: CalendarInput): CalendarResponse {
       });
     }
     for (const fire of future.instants) addSlot(scheduledSlots, fastLocalDate(fire, window.tz), fire, index);
-    for (const slot of unmatchedSlots(past?.instants ?? [], runTimesBySchedule.get(schedule.id) ?? [], MISS_TOLERANCE_MS)) {
+    for (const slot of unmatchedSlots(past?.instants ?? [], history.due.get(schedule.id) ?? [], MISS_TOLERANCE_MS)) {
       addSlot(missedSlots, fastLocalDate(slot, window.tz), slot, index);
     }
   }

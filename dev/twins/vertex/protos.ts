@@ -30,23 +30,29 @@ export interface VertexProtos {
   encodeStatus(status: RpcStatus): Buffer;
 }
 
-function protoDirs(): string[] {
-  const aiplatform = join(dirname(require.resolve('@google-cloud/aiplatform/package.json')), 'build', 'protos');
+/** The protos a Google client package ships, plus google-gax's own (google/api, longrunning, rpc). */
+function protoDirs(clientPackage: string): string[] {
+  const client = join(dirname(require.resolve(`${clientPackage}/package.json`)), 'build', 'protos');
   // google-gax's package exports hide package.json: find its protos from its entry point (build/src/index.js).
   const gax = join(dirname(require.resolve('google-gax')), '..', 'protos');
-  return [aiplatform, gax];
+  return [client, gax];
 }
 
-let cached: VertexProtos | undefined;
+const cache = new Map<string, VertexProtos>();
 
-/** Parses the protos once per process (about a quarter of a second). */
-export function loadVertexProtos(): VertexProtos {
-  if (cached) return cached;
-  const dirs = protoDirs();
+/**
+ * Parses a twin's protos once per process (about a quarter of a second for Vertex): what grpc-js
+ * serves, and the encoders for Any and google.rpc.Status. Every twin serves its services from this.
+ */
+export function loadTwinProtos(clientPackage: string, files: string[]): VertexProtos {
+  const key = `${clientPackage}\n${files.join('\n')}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const dirs = protoDirs(clientPackage);
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => dirs.map((dir) => join(dir, target)).find((path) => existsSync(path)) ?? target;
   // keepCase false: field names are camelCase, as the Node client and its typings spell them.
-  root.loadSync(PROTO_FILES, { keepCase: false });
+  root.loadSync(files, { keepCase: false });
   root.resolveAll();
   const definition = fromJSON(root.toJSON(), { longs: String, enums: String, defaults: true, oneofs: true });
 
@@ -54,10 +60,15 @@ export function loadVertexProtos(): VertexProtos {
     const type = root.lookupType(typeName);
     return Buffer.from(type.encode(type.fromObject(message)).finish());
   };
-  cached = {
+  const protos: VertexProtos = {
     definition,
     pack: (typeName, message) => ({ type_url: TYPE_URL_PREFIX + typeName, value: encode(typeName, message) }),
     encodeStatus: (status) => encode('google.rpc.Status', status),
   };
-  return cached;
+  cache.set(key, protos);
+  return protos;
+}
+
+export function loadVertexProtos(): VertexProtos {
+  return loadTwinProtos('@google-cloud/aiplatform', PROTO_FILES);
 }

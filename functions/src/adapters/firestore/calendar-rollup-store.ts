@@ -3,6 +3,7 @@ import { buildRollups, rollupDelta, type CalendarRollup } from '../../../../shar
 import type { TrainingRun } from '../../../../shared/schemas/training-run';
 import type { FirestoreModule } from './client';
 import { COLLECTIONS } from './collections';
+import { incrementsOf } from './increments';
 import { runFromDoc } from './run-repository';
 
 /** A write of `set(data, { merge: true })`: counts become increments, so concurrent outcomes add up. */
@@ -12,8 +13,7 @@ export interface RollupWrite {
 }
 
 function increments(fs: FirestoreModule, counts: Record<string, Record<string, number>>): Record<string, Record<string, unknown>> {
-  return Object.fromEntries(Object.entries(counts).map(([key, cells]) =>
-    [key, Object.fromEntries(Object.entries(cells).map(([cell, n]) => [cell, fs.FieldValue.increment(n)]))]));
+  return Object.fromEntries(Object.entries(counts).map(([key, cells]) => [key, incrementsOf(fs, cells)]));
 }
 
 /** Adds a week's counts (of one run, or summed over many) to its stored rollup. */

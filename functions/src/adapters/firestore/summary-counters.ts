@@ -1,9 +1,10 @@
-import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { AggregateQuery, AggregateQuerySnapshot, AggregateSpec, Firestore, Transaction } from '@google-cloud/firestore';
 import {
   SUMMARY_COUNTS, addCounts, countsDelta, zeroCounts, type SummaryCounts,
 } from '../../../../shared/domain/summary-counts';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
-import type { FirestoreHandle, FirestoreModule } from './client';
+import type { FirestoreHandle } from './client';
+import { incrementsOf } from './increments';
 import { COLLECTIONS } from './collections';
 import { summaryCountShapes } from './version-queries';
 import { buildQuery } from './version-repository';
@@ -14,7 +15,7 @@ import { buildQuery } from './version-repository';
  */
 export const SUMMARY_SHARDS = 2;
 
-const shardRef = (db: Firestore, shard: number) => db.collection(COLLECTIONS.counters).doc(`versionSummary-${shard}`);
+export const summaryShardRef = (db: Firestore, shard: number) => db.collection(COLLECTIONS.counters).doc(`versionSummary-${shard}`);
 
 type Counted = Pick<ModelVersion, 'archived' | 'blessed' | 'deployed'>;
 
@@ -23,11 +24,15 @@ export function countVersionChange(tx: Transaction, { db, fs }: FirestoreHandle,
   const delta = countsDelta(before, after);
   if (Object.keys(delta).length === 0) return;
   const shard = Math.floor(Math.random() * SUMMARY_SHARDS);
-  tx.set(shardRef(db, shard), incrementsOf(fs, delta), { merge: true });
+  tx.set(summaryShardRef(db, shard), incrementsOf(fs, delta), { merge: true });
 }
 
-function incrementsOf(fs: FirestoreModule, delta: Partial<SummaryCounts>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(delta).map(([key, n]) => [key, fs.FieldValue.increment(n)]));
+type CountQuery = AggregateQuery<{ count: AggregateSpec['count'] }>;
+
+/** The counts as aggregation queries compute them (one query per count), read with `get`: a plain read, or a transaction's. */
+export async function countVersions(handle: FirestoreHandle, get: (query: CountQuery) => Promise<AggregateQuerySnapshot<{ count: AggregateSpec['count'] }>>): Promise<SummaryCounts> {
+  const values = await Promise.all(summaryCountShapes().map(async (shape) => (await get(buildQuery(handle, shape).count())).data().count));
+  return Object.fromEntries(SUMMARY_COUNTS.map((key, i) => [key, values[i]!])) as SummaryCounts;
 }
 
 function countsOf(data: Record<string, unknown> | undefined): SummaryCounts {
@@ -38,7 +43,7 @@ function countsOf(data: Record<string, unknown> | undefined): SummaryCounts {
 
 /** The counts, or null when no shard exists yet (counters never initialised: the reconcile job does it). */
 export async function readSummaryCounters(db: Firestore): Promise<SummaryCounts | null> {
-  const shards = await db.getAll(...Array.from({ length: SUMMARY_SHARDS }, (_, i) => shardRef(db, i)));
+  const shards = await db.getAll(...Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i)));
   if (!shards.some((s) => s.exists)) return null;
   return shards.reduce((sum, s) => addCounts(sum, countsOf(s.data())), zeroCounts());
 }
@@ -57,11 +62,10 @@ export interface SummaryReconcileReport {
 export async function reconcileSummaryCounters(handle: FirestoreHandle): Promise<SummaryReconcileReport> {
   const { db } = handle;
   return db.runTransaction(async (tx) => {
-    const refs = Array.from({ length: SUMMARY_SHARDS }, (_, i) => shardRef(db, i));
+    const refs = Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i));
     const shards = await tx.getAll(...refs);
     const stored = shards.some((s) => s.exists) ? shards.reduce((sum, s) => addCounts(sum, countsOf(s.data())), zeroCounts()) : null;
-    const values = await Promise.all(summaryCountShapes().map(async (shape) => (await tx.get(buildQuery(handle, shape).count())).data().count));
-    const counted = Object.fromEntries(SUMMARY_COUNTS.map((key, i) => [key, values[i]!])) as SummaryCounts;
+    const counted = await countVersions(handle, (query) => tx.get(query));
     const repaired = !stored || SUMMARY_COUNTS.some((key) => stored[key] !== counted[key]);
     if (repaired) refs.forEach((ref, i) => tx.set(ref, i === 0 ? counted : zeroCounts()));
     return { counted, stored, repaired };

@@ -61,9 +61,8 @@ export class FirestoreTrainingRunStore implements TrainingRunStore {
     return this.transition(runId, ['scheduled'], { status: 'running', pipelineJob, startedAt });
   }
 
-  /** The outcome and what it adds to the calendar's week rollups, in one transaction. */
   recordOutcome(runId: string, outcome: RunOutcome, completedAt: string): Promise<boolean> {
-    return this.transition(runId, ACTIVE, { ...outcome, completedAt }, true);
+    return this.transition(runId, ACTIVE, { ...outcome, completedAt });
   }
 
   async running(limit: number): Promise<TrainingRun[]> {
@@ -78,17 +77,18 @@ export class FirestoreTrainingRunStore implements TrainingRunStore {
     return snapshot.docs.map((d) => runFromDoc(d.data()));
   }
 
-  /** Updates the run only while its status is one of `from`: concurrent syncs and late deliveries cannot move it back. */
-  private async transition(runId: string, from: readonly string[], fields: Record<string, unknown>, rollUp = false): Promise<boolean> {
+  /**
+   * Updates the run only while its status is one of `from`: concurrent syncs and late deliveries
+   * cannot move it back. A run that ends adds to the calendar's week rollups in the same transaction.
+   */
+  private async transition(runId: string, from: readonly string[], fields: Record<string, unknown>): Promise<boolean> {
     const { db, fs } = await this.firestore();
     const ref = db.collection(COLLECTIONS.trainingRuns).doc(runId);
     return db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       if (!snap.exists || !from.includes(String(snap.get('status')))) return false;
       tx.update(ref, fields);
-      if (rollUp) {
-        for (const { ref: week, data } of rollupWrites(db, fs, runFromDoc({ ...snap.data(), ...fields }))) tx.set(week, data, { merge: true });
-      }
+      for (const { ref: week, data } of rollupWrites(db, fs, runFromDoc({ ...snap.data(), ...fields }))) tx.set(week, data, { merge: true });
       return true;
     });
   }

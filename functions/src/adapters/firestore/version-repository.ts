@@ -8,9 +8,9 @@ import { planSearch, normalizeForSearch } from '../../../../shared/domain/search
 import { SUMMARY_COUNTS, type SummaryCounts } from '../../../../shared/domain/summary-counts';
 import type { FirestoreHandle, FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
-import { readSummaryCounters, SUMMARY_SHARDS } from './summary-counters';
+import { countVersions, readSummaryCounters, SUMMARY_SHARDS } from './summary-counters';
 import { VERSION_READ_FIELDS, versionFromDoc } from './version-codec';
-import { familyHistoryShape, listShape, summaryCountShapes, type QueryShape } from './version-queries';
+import { familyHistoryShape, listShape, type QueryShape } from './version-queries';
 
 /** A long search filtered in memory scans at most this many pages before handing back a cursor. */
 const MAX_SCAN_BATCHES = 3;
@@ -98,9 +98,8 @@ export class FirestoreVersionRepository implements VersionReader {
   }
 
   private async countByAggregation(handle: FirestoreHandle): Promise<SummaryCounts> {
-    const values = await Promise.all(summaryCountShapes().map(async (shape) => (await buildQuery(handle, shape).count().get()).data().count));
-    this.meter.add(values.length); // an aggregation costs one read per 1,000 entries
-    return Object.fromEntries(SUMMARY_COUNTS.map((key, i) => [key, values[i]!])) as SummaryCounts;
+    this.meter.add(SUMMARY_COUNTS.length); // an aggregation costs one read per 1,000 entries
+    return countVersions(handle, (query) => query.get());
   }
 }
 
