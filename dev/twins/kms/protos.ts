@@ -27,6 +27,7 @@ export function loadKmsProtos(): VertexProtos {
   };
   cached = {
     definition,
+    root,
     pack: (typeName, message) => ({ type_url: `type.googleapis.com/${typeName}`, value: encode(typeName, message) }),
     encodeStatus: (status) => encode('google.rpc.Status', status),
   };
