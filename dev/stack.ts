@@ -21,7 +21,8 @@ import { buildTrigger } from '../functions/src/functions/trigger';
 import { parseRegisterConfig } from '../functions/src/register-config';
 import { parseSyncRunsConfig, parseTriggerConfig } from '../functions/src/training-config';
 import { toyTrainerRunner } from './toy-trainer/pipeline-runner';
-import { schedulerClientOptions, startSchedulerTwin } from './twins/scheduler';
+import { schedulerClientOptions, startSchedulerTwin, type SchedulerTwin } from './twins/scheduler';
+import { stackManifest, type StackManifest } from './stack-manifest';
 import { freePort } from './lib/free-port';
 import { startGcsTwin, type GcsTwin } from './twins/gcs';
 import { startVertexTwin, type VertexTwin } from './twins/vertex';
@@ -56,6 +57,7 @@ export interface Stack {
   url: string;
   gcs: GcsTwin;
   vertex: VertexTwin;
+  scheduler: SchedulerTwin;
   kms: KmsTwin;
   /** The KMS key versions are signed with (its newest enabled version). */
   signingKey: string;
@@ -63,8 +65,12 @@ export interface Stack {
   pushesBucket: string;
   registryBucket: string;
   projectId: string;
+  /** Where the stack's Vertex AI and Cloud Scheduler resources live (gcloud's --region / --location). */
+  location: string;
   firestore: FirestoreEmulator;
   dataDir: string | null;
+  /** Every service's address and the gcloud environment: what `stack.json` holds. */
+  manifest: StackManifest;
   token(role: Role, email?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -212,10 +218,21 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const address = front.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : opts.port}`;
 
-  if (dataDir) writeFileSync(join(dataDir, STACK_FILE), JSON.stringify({ url, gcsUrl: gcs.url, pushesBucket: PUSHES_BUCKET, projectId, pubsubHost: pubsub.host, firestoreHost: firestore.host }, null, 2));
+  const manifest = stackManifest({
+    projectId, location: LOCATION, pushesBucket: PUSHES_BUCKET,
+    services: {
+      api: url, gcs: gcs.url,
+      vertex: { rest: vertex.restUrl, grpc: vertex.address },
+      scheduler: { rest: scheduler.restUrl, grpc: scheduler.address },
+      kms: { grpc: kms.address },
+      firestore: firestore.host, pubsub: pubsub.host,
+      functions: { register: `http://127.0.0.1:${registerPort}/`, trigger: triggerUrl, syncRuns: syncUrl },
+    },
+  });
+  if (dataDir) writeFileSync(join(dataDir, STACK_FILE), JSON.stringify(manifest, null, 2));
 
   return {
-    url, projectId, firestore, dataDir, gcs, vertex, kms, signingKey, pubsub, pushesBucket: PUSHES_BUCKET, registryBucket: REGISTRY_BUCKET,
+    url, projectId, location: LOCATION, manifest, firestore, dataDir, gcs, vertex, scheduler, kms, signingKey, pubsub, pushesBucket: PUSHES_BUCKET, registryBucket: REGISTRY_BUCKET,
     token: (role, email = `${role}@localhost`) => signDevToken(secret, { role, email }),
     async stop() {
       await new Promise<void>((ok) => front.close(() => ok()));

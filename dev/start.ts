@@ -1,5 +1,6 @@
 /** `npm start`: the whole local stack on its embedded defaults. Ctrl-C saves state and stops. */
 import { parseArgs } from 'node:util';
+import { exportLines } from './lib/gcloud-env';
 import { startStack } from './stack';
 
 async function main() {
@@ -24,6 +25,15 @@ Model registry running (data in ${stack.dataDir})
   More tokens:    npm run token -- --role=editor
 
   curl -H "Authorization: Bearer ${viewer.slice(0, 12)}…" ${stack.url}/api/models
+
+  Vertex AI   ${stack.vertex.restUrl} (REST)  ${stack.vertex.address} (gRPC)
+  Scheduler   ${stack.scheduler.restUrl} (REST)  ${stack.scheduler.address} (gRPC)
+  Storage     ${stack.gcs.url}
+
+Point gcloud at the stack (paste into a shell; a throwaway CLOUDSDK_CONFIG keeps your own gcloud settings apart):
+${[...exportLines(stack.manifest.gcloudEnv), 'export CLOUDSDK_CONFIG=$(mktemp -d)'].join('\n')}
+  gcloud ai models list --region=${stack.location}
+  gcloud scheduler jobs list --location=${stack.location}
 
 Ctrl-C saves the data and stops everything.`);
   let stopping = false;

@@ -25,19 +25,29 @@ export interface GcloudCli {
  * turns them on: gcloud's default ("when appropriate", above 150 MiB) would make tests depend on it.
  */
 export async function gcloudCli(storageEndpoint: string, project = 'demo-registry'): Promise<GcloudCli> {
+  return gcloudCliWith({
+    // gcloud wants the API root, with its trailing slash; it appends storage/v1/ itself.
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${storageEndpoint}/`,
+    CLOUDSDK_AUTH_ACCESS_TOKEN: 'dummy',
+    CLOUDSDK_CORE_PROJECT: project,
+    CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_ENABLED: 'False',
+  });
+}
+
+/**
+ * The real `gcloud` with `env` (endpoint overrides, token, project: dev/lib/gcloud-env.ts builds them) over a
+ * throwaway CLOUDSDK_CONFIG, no prompts, no update checks, no usage reports, and none of the caller's CLOUDSDK_*.
+ */
+export async function gcloudCliWith(env: Record<string, string>): Promise<GcloudCli> {
   const config = await mkdtemp(join(tmpdir(), 'gcloud-config-'));
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('CLOUDSDK_')));
   const base = {
     ...inherited,
     CLOUDSDK_CONFIG: config,
-    // gcloud wants the API root, with its trailing slash; it appends storage/v1/ itself.
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${storageEndpoint}/`,
-    CLOUDSDK_AUTH_ACCESS_TOKEN: 'dummy',
-    CLOUDSDK_CORE_PROJECT: project,
     CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
     CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1',
     CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
-    CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_ENABLED: 'False',
+    ...env,
   };
   return {
     run: (args, env = {}) =>

@@ -7,13 +7,18 @@ import { Firing } from './firing';
 import { cloudSchedulerHandlers } from './grpc-handlers';
 import { JobStore } from './job-store';
 import { startOidcIssuer, type OidcSigner } from './oidc-issuer';
-import { loadCloudSchedulerService } from './protos';
+import { loadCloudSchedulerRoot, loadCloudSchedulerService } from './protos';
+import { restClientOptions, type RestClientOptions } from '../rest/client-options';
+import { startRestGateway, type RestGateway } from '../rest/rest-gateway';
 import type { Job } from './wire';
 
 export type { Delivery, FaultSettings, Job, OidcSigner };
 
 export interface SchedulerTwinOptions {
+  /** gRPC port. Default: a free port. */
   port?: number;
+  /** REST (HTTP/JSON) port. Default: a free port. */
+  restPort?: number;
   /** The clock cron slots are read against (default: real time). */
   now?: () => Date;
   /** Fire due jobs from a one-second timer (default true); tests using `tick` turn it off. */
@@ -25,9 +30,14 @@ export interface SchedulerTwinOptions {
 }
 
 export interface SchedulerTwin {
+  /** The gRPC port. */
   readonly port: number;
-  /** "127.0.0.1:port" */
+  /** "127.0.0.1:port" (gRPC) */
   readonly address: string;
+  /** The REST port: the same jobs over HTTP/JSON, as the protos' `google.api.http` annotations map them. */
+  readonly restPort: number;
+  /** `http://127.0.0.1:restPort`, the API root (`/v1/projects/…` below it) */
+  readonly restUrl: string;
   /** The public key set that verifies the bearer tokens on deliveries. */
   readonly jwks: { keys: JWK[] };
   /** Where the twin serves `jwks` over HTTP, for `jose.createRemoteJWKSet`. */
@@ -63,6 +73,7 @@ export async function startSchedulerTwin(opts: SchedulerTwinOptions = {}): Promi
   const server = new grpc.Server();
   server.addService(loadCloudSchedulerService(), cloudSchedulerHandlers({ store, dispatcher, faults, now }));
   let port: number;
+  let rest: RestGateway;
   try {
     const requested = opts.port ?? (await freePort());
     port = await new Promise<number>((resolve, reject) => {
@@ -71,7 +82,11 @@ export async function startSchedulerTwin(opts: SchedulerTwinOptions = {}): Promi
         else resolve(bound);
       });
     });
+    rest = await startRestGateway({
+      root: loadCloudSchedulerRoot(), services: ['google.cloud.scheduler.v1.CloudScheduler'], grpcAddress: `127.0.0.1:${port}`, port: opts.restPort,
+    });
   } catch (err) {
+    server.forceShutdown();
     await oidc.stop();
     throw err;
   }
@@ -80,6 +95,8 @@ export async function startSchedulerTwin(opts: SchedulerTwinOptions = {}): Promi
   return {
     port,
     address: `127.0.0.1:${port}`,
+    restPort: rest.port,
+    restUrl: rest.url,
     jwks: oidc.jwks,
     jwksUrl: oidc.jwksUrl,
     issuer: oidc.issuer,
@@ -91,6 +108,7 @@ export async function startSchedulerTwin(opts: SchedulerTwinOptions = {}): Promi
     async stop() {
       firing.stopTimer();
       await dispatcher.stop();
+      await rest.stop();
       server.forceShutdown();
       await oidc.stop();
     },
@@ -100,4 +118,9 @@ export async function startSchedulerTwin(opts: SchedulerTwinOptions = {}): Promi
 /** Options for an unmodified `CloudSchedulerClient` talking to the twin (insecure creds from gax's own grpc copy). */
 export function schedulerClientOptions(port: number): { apiEndpoint: string; port: number; sslCreds: grpc.ChannelCredentials } {
   return { apiEndpoint: '127.0.0.1', port, sslCreds: grpc.credentials.createInsecure() };
+}
+
+/** Options for a `CloudSchedulerClient` using its REST transport (`fallback: true`) against the twin, without credentials. */
+export function schedulerRestClientOptions(restPort: number): RestClientOptions {
+  return restClientOptions(restPort);
 }

@@ -5,11 +5,14 @@ import { endpointService } from './endpoints';
 import { Faults, type FaultPlan } from './faults';
 import { ModelRegistry, modelService } from './models';
 import { Names } from './names';
+import { OPERATION_HTTP_RULES } from './operation-http-rules';
 import { OperationStore, operationsService } from './operations';
 import { PipelineJobs, defaultPipelineRunner, pipelineService, type PipelineRunner } from './pipelines';
 import { loadVertexProtos } from './protos';
 import { serve } from './server';
 import { StateStore } from './state';
+import { restClientOptions, type RestClientOptions } from '../rest/client-options';
+import { startRestGateway } from '../rest/rest-gateway';
 import type { Endpoint, Model, PipelineJob } from './types';
 
 export type { FaultPlan } from './faults';
@@ -17,8 +20,10 @@ export type { PipelineRunContext, PipelineRunner } from './pipelines';
 export type { Endpoint, Model, PipelineJob, PipelineState } from './types';
 
 export interface VertexTwinOptions {
-  /** Default: a free port. */
+  /** gRPC port. Default: a free port. */
   port?: number;
+  /** REST (HTTP/JSON) port. Default: a free port. */
+  restPort?: number;
   /** When given, requests for another project are refused (PERMISSION_DENIED); by default any project is served. */
   project?: string;
   /** When given, requests for another location are refused (INVALID_ARGUMENT); by default any location is served. */
@@ -40,9 +45,14 @@ export interface TwinModel {
 }
 
 export interface VertexTwin {
+  /** The gRPC port. */
   readonly port: number;
-  /** `127.0.0.1:port` */
+  /** `127.0.0.1:port` (gRPC) */
   readonly address: string;
+  /** The REST port: the same services and state over HTTP/JSON, as their `google.api.http` annotations map them. */
+  readonly restPort: number;
+  /** `http://127.0.0.1:restPort`, the API root (`/v1/projects/…` below it) */
+  readonly restUrl: string;
   faults: { set(plan: FaultPlan): void; clear(): void };
   pipelines: { failNext(message: string): void };
   models(): TwinModel[];
@@ -60,16 +70,25 @@ export async function startVertexTwin(opts: VertexTwinOptions = {}): Promise<Ver
   const stepMs = opts.pipelineStepMs ?? 50;
   const jobs = new PipelineJobs(ctx, opts.runner ?? defaultPipelineRunner(stepMs), stepMs);
   const faults = new Faults();
-  const { server, port } = await serve(protos, faults, {
+  const services = {
     'google.cloud.aiplatform.v1.ModelService': modelService(ctx, registry),
     'google.cloud.aiplatform.v1.EndpointService': endpointService(ctx, registry),
     'google.cloud.aiplatform.v1.PipelineService': pipelineService(ctx, jobs),
     'google.longrunning.Operations': operationsService(operations),
-  }, opts.port ?? 0);
+  };
+  const { server, port } = await serve(protos, faults, services, opts.port ?? 0);
+  const rest = await startRestGateway({
+    root: protos.root, services: Object.keys(services), grpcAddress: `127.0.0.1:${port}`, httpRules: OPERATION_HTTP_RULES, port: opts.restPort,
+  }).catch((error: unknown) => {
+    server.forceShutdown();
+    throw error;
+  });
 
   return {
     port,
     address: `127.0.0.1:${port}`,
+    restPort: rest.port,
+    restUrl: rest.url,
     faults: { set: (plan) => faults.set(plan), clear: () => faults.clear() },
     pipelines: { failNext: (message) => jobs.failNext(message) },
     models: () => structuredClone([...state.models.values()].map(({ name, versions }) => ({ name, versions }))),
@@ -78,6 +97,7 @@ export async function startVertexTwin(opts: VertexTwinOptions = {}): Promise<Ver
     stop: async () => {
       jobs.stop();
       operations.stop();
+      await rest.stop();
       await new Promise<void>((resolve) => {
         // Let calls in flight finish, but do not wait on idle client channels for long.
         const force = setTimeout(() => server.forceShutdown(), 1000);
@@ -90,4 +110,12 @@ export async function startVertexTwin(opts: VertexTwinOptions = {}): Promise<Ver
 /** Options for the aiplatform clients to talk to the twin (sslCreds must come from gax's own grpc copy). */
 export function vertexClientOptions(port: number): { apiEndpoint: string; port: number; sslCreds: grpc.ChannelCredentials } {
   return { apiEndpoint: '127.0.0.1', port, sslCreds: grpc.credentials.createInsecure() };
+}
+
+/**
+ * Options for the aiplatform clients to talk to the twin over REST (google-gax's HTTP/JSON transport): no
+ * credentials (a PassThroughClient sends none), plain http on loopback.
+ */
+export function vertexRestClientOptions(restPort: number): RestClientOptions {
+  return restClientOptions(restPort);
 }

@@ -24,6 +24,8 @@ export interface AnyMessage {
 export interface VertexProtos {
   /** What grpc-js needs to serve the services. */
   readonly definition: PackageDefinition;
+  /** The parsed protos, with their `google.api.http` annotations: what the REST gateway transcodes with. */
+  readonly root: protobuf.Root;
   /** Packs a message into google.protobuf.Any, as Operation.metadata/response carry it. */
   pack(typeName: string, message: object): AnyMessage;
   /** Encodes a google.rpc.Status for the `grpc-status-details-bin` trailer. */
@@ -62,6 +64,7 @@ export function loadTwinProtos(clientPackage: string, files: string[]): VertexPr
   };
   const protos: VertexProtos = {
     definition,
+    root,
     pack: (typeName, message) => ({ type_url: TYPE_URL_PREFIX + typeName, value: encode(typeName, message) }),
     encodeStatus: (status) => encode('google.rpc.Status', status),
   };

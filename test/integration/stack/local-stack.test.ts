@@ -6,6 +6,8 @@ import { Storage } from '@google-cloud/storage';
 import { startStack, type Stack } from '../../../dev/stack';
 import { writeDemoModel } from '../../../dev/demo/demo-model';
 import { storageClientOptions } from '../../../dev/twins/gcs';
+import { waitForPort } from '../../../dev/lib/free-port';
+import { gcloudCliWith } from '../../support/gcloud-cli';
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
@@ -67,6 +69,34 @@ describe('the local stack behind npm start', () => {
     const again = await fetch(`${stack.url}/api/models/demo-push-v2/mirror`, { method: 'POST', headers: await as('editor') });
     assert.deepEqual([again.status, ((await again.json()) as { error: { code: string } }).error.code], [409, 'ALREADY_EXISTS']);
     assert.equal(stack.vertex.models()[0]?.versions.length, 2, 'one Vertex AI version per registry version');
+  });
+
+  it('lists every service in its manifest, and the real gcloud reads its Vertex AI models and Scheduler jobs over REST', async function () {
+    this.timeout(60_000); // gcloud takes about a second per call
+    const { services, gcloudEnv } = stack.manifest;
+    assert.equal(services.api, stack.url);
+    assert.deepEqual([services.vertex.grpc, services.scheduler.grpc], [stack.vertex.address, stack.scheduler.address]);
+    assert.equal(gcloudEnv.CLOUDSDK_API_ENDPOINT_OVERRIDES_AIPLATFORM, `${stack.vertex.restUrl}/`);
+    assert.equal(gcloudEnv.CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDSCHEDULER, `${stack.scheduler.restUrl}/`);
+    assert.equal(gcloudEnv.CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE, `${stack.gcs.url}/`);
+    // Something listens at each address (a TCP connect: a bare GET would be a refused call to the functions).
+    const addresses = [services.api, services.gcs, services.vertex.rest, services.scheduler.rest, ...Object.values(services.functions)].map((url) => new URL(url).host);
+    for (const host of [...addresses, services.vertex.grpc, services.scheduler.grpc, services.kms.grpc, services.firestore, services.pubsub]) {
+      assert.match(host, /^127\.0\.0\.1:\d+$/);
+      await waitForPort(Number(host.split(':')[1]), 1000);
+    }
+
+    const gcloud = await gcloudCliWith(gcloudEnv);
+    try {
+      const models = await gcloud.run(['ai', 'models', 'list', `--region=${stack.location}`, '--format=json']);
+      assert.equal(models.code, 0, models.stderr);
+      assert.deepEqual((JSON.parse(models.out) as Array<{ name: string }>).map((m) => m.name), stack.vertex.models().map((m) => m.name));
+      const jobs = await gcloud.run(['scheduler', 'jobs', 'list', `--location=${stack.location}`, '--format=json']);
+      assert.equal(jobs.code, 0, jobs.stderr);
+      assert.deepEqual((JSON.parse(jobs.out) as Array<{ name: string }>).map((j) => j.name), [`projects/${stack.projectId}/locations/${stack.location}/jobs/registry-sync-runs`]);
+    } finally {
+      await gcloud.dispose();
+    }
   });
 
   it('serves the API and answers unknown routes as JSON on the same origin as the dashboard', async () => {
