@@ -53,7 +53,7 @@ export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver):
       method: 'PUT', path: '/api/families/:familyId/aliases/:alias', role: 'editor',
       doc: {
         operationId: 'setAlias', summary: 'Point an alias at a version (with expectedVersion: only if it still names that one)',
-        params: { familyId: Slug, alias: AliasName }, query: EmptyQuery, body: AliasMoveBody, responses: { 200: { description: 'The alias after the move', schema: AliasResultSchema }  }, errors: ['NOT_FOUND', 'VERSION_MISMATCH', 'CONFLICT'],
+        params: { familyId: Slug, alias: AliasName }, query: EmptyQuery, body: AliasMoveBody, responses: { 200: { description: 'The alias after the move', schema: AliasResultSchema }  }, errors: ['NOT_FOUND', 'VERSION_MISMATCH', 'CONFLICT', 'POLICY_FAILED'],
       },
       async handle({ params, query, body, principal }) {
         parseOrThrow(EmptyQuery, query, 'query');
@@ -63,14 +63,14 @@ export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver):
         const expectedVersion = request.expectedVersion == null
           ? request.expectedVersion
           : await versionNumber(familyId, request.expectedVersion, 'body.expectedVersion');
-        return { body: await aliases.move(familyId, params.alias!, { version, expectedVersion }, actorOf(principal)) };
+        return { body: await aliases.move(familyId, params.alias!, { version, expectedVersion, ...(request.reason && { reason: request.reason }) }, actorOf(principal)) };
       },
     },
     {
       method: 'DELETE', path: '/api/families/:familyId/aliases/:alias', role: 'editor',
       doc: {
         operationId: 'removeAlias', summary: 'Remove an alias',
-        params: { familyId: Slug, alias: AliasName }, query: RemoveAliasQuery, responses: { 200: { description: 'What was removed', schema: AliasResultSchema }  }, errors: ['NOT_FOUND', 'VERSION_MISMATCH'],
+        params: { familyId: Slug, alias: AliasName }, query: RemoveAliasQuery, responses: { 200: { description: 'What was removed', schema: AliasResultSchema }  }, errors: ['NOT_FOUND', 'VERSION_MISMATCH', 'POLICY_FAILED'],
       },
       async handle({ params, query, principal }) {
         const q = parseOrThrow(RemoveAliasQuery, query, 'query');
