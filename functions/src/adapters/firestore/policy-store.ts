@@ -7,6 +7,7 @@ import type { FirestoreHandle, FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { SUBCOLLECTIONS } from './registry-collections';
+import type { PolicyStore } from '../../../../shared/policy-ports';
 import { versionFromDoc } from './version-codec';
 
 export function policyRef(db: Firestore, familyId: string): DocumentReference {
@@ -40,7 +41,7 @@ export async function readApprovals(tx: Transaction, db: Firestore, familyId: st
  * Promotion policies (`promotionPolicies/{familyId}`) and approvals
  * (`families/{id}/aliasApprovals/{alias}@v{n}`); each change is audited in its own transaction.
  */
-export class FirestorePolicyStore {
+export class FirestorePolicyStore implements PolicyStore {
   constructor(private readonly firestore: FirestoreProvider, private readonly now: () => Date) {}
 
   get(familyId: string): Promise<PromotionPolicy> {

@@ -15,15 +15,14 @@ const RemoveAliasQuery = z.strictObject({
 });
 
 /** Family aliases: `PUT|DELETE /api/families/{familyId}/aliases/{alias}`, `GET /api/families/{familyId}/aliases`. */
-const AliasName = z.string().min(1).max(63).describe('An alias name such as `prod` or `staging`');
+export const AliasName = z.string().min(1).max(63).describe('An alias name such as `prod` or `staging`');
 
-export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver): Route[] {
-  const family = (params: Record<string, string>) => parseOrThrow(Slug, params.familyId, 'params.familyId');
-  /**
-   * The family's version number a caller gave: a number (the family is in the path), or the same
-   * references every route that takes a version accepts, so `v2` and `recs-prod-v2` work here too.
-   */
-  const versionNumber = async (familyId: string, input: number | string, path: string): Promise<number> => {
+/**
+ * The family's version number a caller gave: a number (the family is in the path), or the same
+ * references every route that takes a version accepts, so `v2` and `recs-prod-v2` work here too.
+ */
+export function aliasVersionNumber(resolve: VersionRefResolver) {
+  return async (familyId: string, input: number | string, path: string): Promise<number> => {
     if (typeof input === 'number') return input;
     const bare = bareVersionNumber(input);
     if (bare !== null) return bare;
@@ -35,6 +34,11 @@ export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver):
     if (number === null) throw new ValidationError([{ path, message: `names ${id}, which is not a version of ${familyId}` }]);
     return number;
   };
+}
+
+export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver): Route[] {
+  const family = (params: Record<string, string>) => parseOrThrow(Slug, params.familyId, 'params.familyId');
+  const versionNumber = aliasVersionNumber(resolve);
   return [
     {
       method: 'GET', path: '/api/families/:familyId/aliases', role: 'viewer',
