@@ -111,7 +111,7 @@ export function verifyAuditChain(input: {
     const record = bySeq.get(checkpoint.seq);
     if (!record) {
       problems.push(last && checkpoint.seq > last.seq
-        ? `records ${last.seq + 1}–${checkpoint.seq} were removed: checkpoint ${checkpoint.seq} signed a longer chain`
+        ? `${checkpoint.seq === last.seq + 1 ? `record ${checkpoint.seq} was` : `records ${last.seq + 1}–${checkpoint.seq} were`} removed: checkpoint ${checkpoint.seq} signed a longer chain`
         : `record ${checkpoint.seq}, signed by a checkpoint, is missing (removed)`);
     } else if (record.hash !== checkpoint.hash) {
       problems.push(`record ${checkpoint.seq} is not the one checkpoint ${checkpoint.seq} signed: the chain up to it was edited or rewritten`);
