@@ -86,7 +86,13 @@ function bodySamples(s: CorpusSamples): Record<string, BodySample> {
       identifiers: ['machineType'],
     },
     'POST /api/models/:id/undeploy': { required: {}, optional: { reason: 'bad-input corpus' }, identifiers: [] },
-    'PUT /api/families/:familyId/aliases/:alias': { required: { version: 1 }, optional: { expectedVersion: 1 }, identifiers: [] },
+    'PUT /api/families/:familyId/aliases/:alias': { required: { version: 1 }, optional: { expectedVersion: 1, reason: 'bad-input corpus' }, identifiers: [] },
+    'PUT /api/families/:familyId/policy': {
+      required: { protectedAliases: { prod: { approvals: 1, metrics: [{ metric: 'recall_at_100', threshold: 0.5 }] } } },
+      optional: { expectedRevision: 0, reason: 'bad-input corpus' },
+      identifiers: [],
+    },
+    'POST /api/families/:familyId/aliases/:alias/approvals': { required: { version: 1 }, optional: { reason: 'bad-input corpus' }, identifiers: [] },
     'POST /api/training-schedules': {
       required: { name: 'bad-input', familyId: s.familyId, modelType: 'retrieval', type: 'daily', time: '03:00', timeZone: 'UTC', pipelineTemplate: 'gs://bad-input/pipeline.json' },
       optional: { parameters: { epochs: 3 } },
