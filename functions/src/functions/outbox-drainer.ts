@@ -32,7 +32,8 @@ export interface MinuteJobOverrides extends RegistryWritesOverrides {
  * The `drainOutbox` function: Cloud Scheduler calls it every minute (OIDC-authenticated, invoker
  * role only) to publish outbox events that the request which wrote them could not, then to mirror
  * again versions whose Vertex AI mirror is due for a retry (failed transiently, or abandoned), to
- * sign versions whose signature is due, and every quarter hour to check the KPI counters.
+ * sign versions whose signature is due, to checkpoint the audit chain's head (signed with the same
+ * KMS key, when it moved), and every quarter hour to check the KPI counters.
  * Each part runs even when another fails; a failure answers 500 so that the job shows it.
  */
 export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: MinuteJobOverrides = {}): { handler: HttpHandler; run(): Promise<{ ok: boolean; report: MinuteJobReport }>; close(): Promise<void> } {
