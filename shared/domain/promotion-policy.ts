@@ -35,7 +35,8 @@ export function evaluatePromotion(rule: AliasRule, facts: PromotionFacts): Polic
   if (rule.requireSignature) {
     const fact = facts.signature;
     const recorded = candidate.signature?.state === 'signed' ? candidate.signature.bundleDigest : null;
-    if (!fact) check('signature', false, `${candidate.id} has no signature that could be checked (signing is not configured)`);
+    // Null: signing is not configured, or the alias became protected while this move was under way.
+    if (!fact) check('signature', false, `${candidate.id}'s signature was not checked (signing is not configured, or the policy changed during the move: try again)`);
     else if (!fact.verified) check('signature', false, `${candidate.id}'s signature does not verify: ${fact.problem}`);
     // The bundle verified before the transaction must still be the one the version records.
     else check('signature', fact.bundleDigest === recorded, `${candidate.id}'s signature changed while the move was checked`);

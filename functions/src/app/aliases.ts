@@ -1,5 +1,6 @@
 import { DomainError, NotFoundError, ValidationError } from '../../../shared/errors';
 import type { SignatureFact } from '../../../shared/domain/promotion-policy';
+import type { PolicyStore } from '../../../shared/policy-ports';
 import { versionId as versionIdOf } from '../../../shared/domain/display-name';
 import { aliasMovedData, aliasSubject, type EventFactory } from '../../../shared/domain/registry-events';
 import { LATEST_ALIAS, aliasNameProblem, parseVersionRef } from '../../../shared/domain/version-ref';
@@ -19,6 +20,8 @@ export interface AliasDeps {
   log: Logger;
   /** Verifies a version's signature bundle for protected aliases (null: signing not configured). */
   signatures?: SignatureChecker | null;
+  /** Read before a move so that only protected aliases that require a signature pay for verifying one. */
+  policies?: Pick<PolicyStore, 'get'> | null;
 }
 
 export interface SignatureChecker {
@@ -58,7 +61,7 @@ export class AliasService {
   async move(familyId: string, alias: string, request: AliasMoveRequest, actor: string): Promise<AliasResult> {
     this.checkName(alias);
     const versionId = versionIdOf(familyId, request.version);
-    const signature = this.deps.signatures ? await this.deps.signatures.check(versionId) : null;
+    const signature = this.deps.signatures && (await this.requiresSignature(familyId, alias)) ? await this.deps.signatures.check(versionId) : null;
     return this.apply({
       familyId, alias, versionId, expectedVersion: request.expectedVersion, actor, onlyForward: false,
       reason: request.reason ?? null, audited: true, signature,
@@ -109,6 +112,13 @@ export class AliasService {
         .catch((error) => log.error('alias: could not record the Vertex AI mirror state', { familyId: change.familyId, alias: change.alias, error }));
     }
     return vertex;
+  }
+
+  /** Without a policy store, every move is checked (the transaction decides whether it matters). */
+  private async requiresSignature(familyId: string, alias: string): Promise<boolean> {
+    if (!this.deps.policies) return true;
+    const rule = (await this.deps.policies.get(familyId)).protectedAliases[alias];
+    return rule?.requireSignature ?? false;
   }
 
   private checkName(alias: string): void {

@@ -89,12 +89,13 @@ export function buildRegistryWrites(
     storageApiEndpoint: config.storageApiEndpoint, firestore, log, clock,
   });
   const aliasStore = new FirestoreAliasStore(firestore, ids);
+  const policyStore = new FirestorePolicyStore(firestore, () => clock.now());
   const aliases = new AliasService({
     store: aliasStore, mirror: new VertexAliasMirror(modelClient.provider), events, flusher: drainer, clock, log,
-    signatures: signing && new VersionSignatureChecker(signing.signing, versions),
+    signatures: signing && new VersionSignatureChecker(signing.signing, versions), policies: policyStore,
   });
   const auditLog = new FirestoreAuditLog(firestore);
-  const policies = new PromotionPolicies(new FirestorePolicyStore(firestore, () => clock.now()));
+  const policies = new PromotionPolicies(policyStore);
   const deployments = new DeploymentService({
     store: new FirestoreDeploymentStore(firestore),
     serving: new VertexServing(endpointClient.provider, config.vertex, {

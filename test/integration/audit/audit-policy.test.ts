@@ -217,6 +217,15 @@ describe('audit trail and policy-gated promotion (local stack: Firestore emulato
     assert.equal(deleted!.subject, `${FAMILY}-v2`);
   });
 
+  it('serialises concurrent audited changes into one contiguous chain (every move commits with its record)', async () => {
+    const before = (await audit('?page_size=1')).items[0]!.seq;
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => move(`canary-${n}`, 1 + (n % 2) * 2, tokens.editor, `concurrent ${n}`)));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 200, 200]);
+    const records = (await audit(`?family=${FAMILY}&kind=alias.moved&page_size=6`)).items;
+    assert.deepEqual(records.map((r) => r.subject).sort(), [1, 2, 3, 4, 5, 6].map((n) => `${FAMILY}@canary-${n}`));
+    assert.deepEqual(records.map((r) => r.seq).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6].map((n) => before + n));
+  });
+
   it('npm run verify -- --audit checks the chain and its KMS-signed checkpoints, and detects an edited or removed record', async () => {
     const report = await minuteJob();
     const head = (await api('GET', '/api/audit/checkpoints', tokens.viewer)).body;

@@ -35,7 +35,7 @@ describe('promotion policy', () => {
   it('refuses a signature that verified for another bundle than the version records, and one never checked', () => {
     const moved = { verified: true as const, bundleDigest: 'sha256:other', keyHint: 'h' };
     assert.deepEqual(evaluatePromotion(rule({}), { candidate, holder, signature: moved, approvals: [] }).failures.map((f) => f.rule), ['signature']);
-    assert.match(evaluatePromotion(rule({}), { candidate, holder, signature: null, approvals: [] }).failures[0]!.message, /signing is not configured/);
+    assert.match(evaluatePromotion(rule({}), { candidate, holder, signature: null, approvals: [] }).failures[0]!.message, /signature was not checked \(signing is not configured/);
   });
 
   it('has nothing to beat when the alias names no version or one without the metric', () => {
