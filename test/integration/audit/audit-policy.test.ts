@@ -52,17 +52,17 @@ describe('audit trail and policy-gated promotion (local stack: Firestore emulato
     api('PUT', `/api/families/${FAMILY}/aliases/${alias}`, token, { version: v, ...(reason && { reason }) });
   const approve = (v: number, token: string) => api('POST', `/api/families/${FAMILY}/aliases/prod/approvals`, token, { version: v, reason: 'reviewed the eval report' });
 
-  /** `model-registry --json verify --audit` in-process, logged in with a viewer token: its exit code and what it printed. */
-  const verifyAudit = async () => {
+  /** `model-registry --json …` in-process, logged in with a token: its exit code and what it printed. */
+  const cli = async (args: string[], token = tokens.viewer) => {
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ url: stack.url, auth: { kind: 'token', token: tokens.viewer } }));
+    writeFileSync(config, JSON.stringify({ url: stack.url, auth: { kind: 'token', token } }));
     const saved = process.env.MODEL_REGISTRY_CONFIG;
     process.env.MODEL_REGISTRY_CONFIG = config;
     const printed: string[] = [];
     const [out, err] = [process.stdout.write, process.stderr.write];
     process.stdout.write = process.stderr.write = ((chunk: string) => { printed.push(String(chunk)); return true; }) as typeof process.stdout.write;
     try {
-      const code = await main(['--json', 'verify', '--audit']);
+      const code = await main(['--json', ...args]);
       return { code, printed: printed.join('') };
     } finally {
       [process.stdout.write, process.stderr.write] = [out, err];
@@ -70,6 +70,7 @@ describe('audit trail and policy-gated promotion (local stack: Firestore emulato
       else process.env.MODEL_REGISTRY_CONFIG = saved;
     }
   };
+  const verifyAudit = () => cli(['verify', '--audit']);
   /** The minute job as Cloud Scheduler runs it: it checkpoints the chain head with the signing key. */
   const minuteJob = async () => {
     const job = buildOutboxDrainer(parseRegistryWritesConfig({
@@ -224,6 +225,21 @@ describe('audit trail and policy-gated promotion (local stack: Firestore emulato
     const records = (await audit(`?family=${FAMILY}&kind=alias.moved&page_size=6`)).items;
     assert.deepEqual(records.map((r) => r.subject).sort(), [1, 2, 3, 4, 5, 6].map((n) => `${FAMILY}@canary-${n}`));
     assert.deepEqual(records.map((r) => r.seq).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6].map((n) => before + n));
+  });
+
+  it('the CLI shows the policy, approves, lists the trail and reports a refusal with its rules', async () => {
+    const shown = await cli(['policy', 'show', FAMILY]);
+    assert.equal(shown.code, EXIT.ok);
+    assert.equal(JSON.parse(shown.printed).revision, 1);
+    const approved = await cli(['alias', 'approve', FAMILY, 'prod', 'v1', '--reason', 'rollback ready'], tokens.deployer);
+    assert.equal(approved.code, EXIT.ok, approved.printed);
+    assert.deepEqual(JSON.parse(approved.printed).approvals.map((a: { actor: string }) => a.actor), ['ana@example.com']);
+    const refused = await cli(['alias', 'set', FAMILY, 'prod', 'v1', '--reason', 'roll back'], tokens.editor);
+    assert.equal(refused.code, EXIT.conflict);
+    assert.match(refused.printed, /POLICY_FAILED/);
+    assert.match(refused.printed, /metrics\.recall_at_100\.margin, approvals/);
+    const listed = await cli(['audit', '--family', FAMILY, '--limit', '2']);
+    assert.deepEqual(JSON.parse(listed.printed).items.map((r: AuditRecord) => r.kind), ['alias.refused', 'alias.approved']);
   });
 
   it('npm run verify -- --audit checks the chain and its KMS-signed checkpoints, and detects an edited or removed record', async () => {
