@@ -4,7 +4,7 @@ import { dateTime } from './format';
 
 const KINDS = [
   'alias.moved', 'alias.removed', 'alias.refused', 'alias.approved',
-  'version.deployed', 'version.undeployed', 'version.archived', 'version.deleted', 'policy.changed',
+  'version.deployed', 'version.undeployed', 'version.archived', 'version.deleted', 'policy.changed', 'role.changed',
 ] as const;
 
 type AuditPage = Awaited<ReturnType<typeof loadPage>>;
@@ -31,6 +31,7 @@ function stateText(value: unknown): string {
   if ('deployed' in v) return v.deployed ? `deployed${(v.deployment as { endpoint?: string } | null)?.endpoint ? ` on ${String((v.deployment as { endpoint: string }).endpoint).split('/').pop()}` : ''}` : 'not deployed';
   if ('archived' in v) return v.archived ? 'archived' : 'visible';
   if ('revision' in v) return `revision ${String(v.revision)}`;
+  if ('role' in v) return v.role === null ? 'no role' : String(v.role);
   if ('deleted' in v) return 'deleted';
   if (typeof v.approvals === 'number') return `${v.approvals} approval${v.approvals === 1 ? '' : 's'}`;
   return JSON.stringify(v).slice(0, 80);

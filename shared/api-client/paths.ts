@@ -84,6 +84,16 @@ export type paths = {
     /** The chain head and every KMS-signed checkpoint of it */
     get: operations["listAuditCheckpoints"];
   };
+  "/api/roles": {
+    /** Roles granted in Firestore (ROLE_BINDINGS, being configuration, are not listed) */
+    get: operations["listRoles"];
+  };
+  "/api/roles/{email}": {
+    /** Grant a role to an email (audited) */
+    put: operations["grantRole"];
+    /** Revoke an email's Firestore role (audited) */
+    delete: operations["revokeRole"];
+  };
   "/api/families": {
     /** List model families */
     get: operations["listFamilies"];
@@ -2092,6 +2102,190 @@ export type operations = {
                 keyHint: string;
                 signature: string;
               }[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Roles granted in Firestore (ROLE_BINDINGS, being configuration, are not listed) */
+  listRoles: {
+    responses: {
+      /** @description Every grant */
+      200: {
+        content: {
+          "application/json": {
+            grants: ({
+                email: string;
+                /** @enum {string} */
+                role: "viewer" | "editor" | "deployer";
+                grantedBy: string | null;
+                grantedAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Grant a role to an email (audited) */
+  grantRole: {
+    parameters: {
+      path: {
+        email: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          role: "viewer" | "editor" | "deployer";
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The grant */
+      200: {
+        content: {
+          "application/json": {
+            changed: boolean;
+            email: string;
+            role: ("viewer" | "editor" | "deployer") | null;
+            previous: ("viewer" | "editor" | "deployer") | null;
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Revoke an email's Firestore role (audited) */
+  revokeRole: {
+    parameters: {
+      path: {
+        email: string;
+      };
+    };
+    responses: {
+      /** @description What was revoked */
+      200: {
+        content: {
+          "application/json": {
+            changed: boolean;
+            email: string;
+            role: ("viewer" | "editor" | "deployer") | null;
+            previous: ("viewer" | "editor" | "deployer") | null;
           };
         };
       };

@@ -2,10 +2,7 @@ import { z } from 'zod';
 import { queryInteger, Slug } from './common';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './api';
 
-/**
- * What the audit trail records (README "Audit trail"). `rollout.step` and `role.changed` are
- * reserved for the canary rollouts and a role API; nothing in this module writes them.
- */
+/** What the audit trail records (README "Audit trail"). `rollout.step` is reserved for canary rollouts. */
 export const AUDIT_KINDS = [
   'alias.moved', 'alias.removed', 'alias.refused', 'alias.approved',
   'version.deployed', 'version.undeployed', 'version.archived', 'version.deleted',

@@ -25,6 +25,8 @@ import { PromotionPolicies } from '../app/promotion-policies';
 import { VersionSignatureChecker } from '../app/signature-check';
 import { auditRoutes } from '../http/routes/audit-routes';
 import { policyRoutes } from '../http/routes/policy-routes';
+import { roleRoutes } from '../http/routes/role-routes';
+import { FirestoreRoleGrants } from '../adapters/firestore/role-grants';
 import { buildVersionSigning, type BuiltSigning } from './version-signing';
 import { aliasRoutes } from '../http/routes/alias-routes';
 import { deploymentRoutes } from '../http/routes/deployment-routes';
@@ -115,6 +117,7 @@ export function buildRegistryWrites(
     routes: [
       ...deploymentRoutes(deployments, resolveVersionRef), ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef),
       ...policyRoutes(policies, resolveVersionRef), ...auditRoutes(new AuditTrail(auditLog)),
+      ...roleRoutes(new FirestoreRoleGrants(firestore, () => clock.now())),
     ],
     resolveVersionRef, deployments, aliases, lifecycle, drainer, signing, auditLog,
     async close() {

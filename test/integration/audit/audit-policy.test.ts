@@ -218,6 +218,20 @@ describe('audit trail and policy-gated promotion (local stack: Firestore emulato
     assert.equal(deleted!.subject, `${FAMILY}-v2`);
   });
 
+  it('audits role grants and revocations in roles/{email} (deployers only)', async () => {
+    assert.equal((await api('PUT', '/api/roles/carl@example.com', tokens.editor, { role: 'editor' })).status, 403);
+    const granted = await api('PUT', '/api/roles/Carl@Example.com', tokens.deployer, { role: 'editor', reason: 'joins the ranking team' });
+    assert.deepEqual(granted.body, { changed: true, email: 'carl@example.com', role: 'editor', previous: null });
+    assert.equal((await api('PUT', '/api/roles/carl@example.com', tokens.deployer, { role: 'editor' })).body.changed, false);
+    assert.deepEqual((await api('GET', '/api/roles', tokens.deployer)).body.grants.map((g: { email: string; role: string; grantedBy: string }) => [g.email, g.role, g.grantedBy]),
+      [['carl@example.com', 'editor', 'ana@example.com']]);
+    assert.equal((await api('DELETE', '/api/roles/carl@example.com', tokens.deployer)).body.previous, 'editor');
+    assert.equal((await api('PUT', '/api/roles/not-an-email', tokens.deployer, { role: 'editor' })).body.error.fields[0].path, 'params.email');
+    const [revoked, grant] = (await audit('?kind=role.changed')).items;
+    assert.deepEqual([grant!.subject, grant!.actor, grant!.reason, grant!.before, grant!.after], ['carl@example.com', 'ana@example.com', 'joins the ranking team', { role: null }, { role: 'editor' }]);
+    assert.deepEqual([revoked!.before, revoked!.after, revoked!.familyId], [{ role: 'editor' }, { role: null }, null]);
+  });
+
   it('serialises concurrent audited changes into one contiguous chain (every move commits with its record)', async () => {
     const before = (await audit('?page_size=1')).items[0]!.seq;
     const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => move(`canary-${n}`, 1 + (n % 2) * 2, tokens.editor, `concurrent ${n}`)));
