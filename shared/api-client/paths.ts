@@ -1504,6 +1504,7 @@ export type operations = {
     parameters: {
       query?: {
         expectedVersion?: string;
+        reason?: string;
       };
       path: {
         familyId: string;

@@ -143,7 +143,7 @@ describe('audit trail and policy-gated promotion (local stack: Firestore emulato
     const moved = await move('prod', 3, tokens.editor, 'v3 beats v1 on recall');
     assert.equal(moved.status, 200, JSON.stringify(moved.body));
     assert.equal(moved.body.alias.version, 3);
-    const removal = await api('DELETE', `/api/families/${FAMILY}/aliases/prod`, tokens.editor);
+    const removal = await api('DELETE', `/api/families/${FAMILY}/aliases/prod?reason=cleanup`, tokens.editor);
     assert.equal(removal.status, 409);
     assert.equal(removal.body.error.failedRules[0].rule, 'protected');
 
@@ -170,6 +170,7 @@ describe('audit trail and policy-gated promotion (local stack: Firestore emulato
     assert.deepEqual(policyFacts.passedRules, ['signature', 'blessed', 'metrics.recall_at_100.threshold', 'metrics.recall_at_100.margin', 'approvals']);
     assert.equal(policyFacts.signature, (await version(`${FAMILY}-v3`)).signature!.bundleDigest);
     assert.equal(removeRefused!.kind, 'alias.refused');
+    assert.equal(removeRefused!.reason, 'cleanup');
 
     // Filters and cursor paging.
     assert.deepEqual((await audit(`?family=${FAMILY}&actor=bo@example.com`)).items.map((r) => r.kind), ['alias.approved']);

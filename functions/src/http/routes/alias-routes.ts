@@ -12,6 +12,8 @@ import { actorOf } from './deployment-routes';
 
 const RemoveAliasQuery = z.strictObject({
   expectedVersion: z.preprocess((v) => (Array.isArray(v) ? { __repeated: v } : v), z.string().min(1).max(200)).optional(),
+  /** Why (audit trail). */
+  reason: z.preprocess((v) => (Array.isArray(v) ? { __repeated: v } : v), z.string().trim().min(1).max(500)).optional(),
 });
 
 /** Family aliases: `PUT|DELETE /api/families/{familyId}/aliases/{alias}`, `GET /api/families/{familyId}/aliases`. */
@@ -80,7 +82,7 @@ export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver):
         const q = parseOrThrow(RemoveAliasQuery, query, 'query');
         const familyId = family(params);
         const expectedVersion = q.expectedVersion === undefined ? undefined : await versionNumber(familyId, q.expectedVersion, 'query.expectedVersion');
-        return { body: await aliases.remove(familyId, params.alias!, expectedVersion, actorOf(principal)) };
+        return { body: await aliases.remove(familyId, params.alias!, expectedVersion, actorOf(principal), q.reason ?? null) };
       },
     },
   ];
