@@ -16,6 +16,7 @@ import { benchFaults } from './faults';
 import { benchLoad } from './load';
 import { loadSection, reliabilitySection } from './reliability';
 import { benchHashing, benchRegistrationLatency, benchZipRss } from './artifacts';
+import { auditSection, benchAudit } from './audit';
 
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 
@@ -55,6 +56,8 @@ async function main() {
     results.registrationLatency = await benchRegistrationLatency(target);
     console.log('calendar with 500 schedules…');
     results.calendar = await benchCalendar(db, emulator.projectId);
+    console.log('audited alias moves…');
+    results.audit = await benchAudit(db, emulator.projectId);
   } finally {
     await db.terminate();
     await emulator.stop();
@@ -105,6 +108,7 @@ function renderMarkdown(r: Record<string, any>): string {
     '| scenario | runs in window | runs outside | document reads | response KB | p50 ms | p95 ms | truncated |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...(r.calendar ?? []).map((x: any) => `| ${x.scenario} | ${x.runsInWindow} | ${x.runsOutside} | ${x.reads} | ${x.kb ?? ''} | ${x.p50} | ${x.p95} | ${x.truncated ? 'yes (warning returned)' : 'no'} |`),
     '', 'Reads: one rollup per week of the window (plus the lookback), the active schedules, the runs in flight and one per family: never the runs themselves. A day lists each schedule once with its fire or run count, so the bytes follow schedules × days, not how often they fire.', '',
+    ...(r.audit ? [auditSection(r.audit)] : []),
     ...(r.load ? [loadSection(r.load.dashboard, r.load.pushes, r.load.stackStartMs),
       reliabilitySection({ badInput: r.load.badInput, dashboard: r.load.dashboard, pushes: r.load.pushes, faults: r.faults })] : []),
   ];

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { API_VERSION } from '../functions/src/http/openapi/document';
 import { downloadCommands } from './commands/download';
+import { governanceCommands } from './commands/governance';
 import { loginCommand } from './commands/login';
 import { pushCommand } from './commands/push';
 import { readCommands } from './commands/read';
@@ -11,7 +12,7 @@ import { CliError, EXIT } from './session';
 /** `model-registry`: the registry from a terminal or a pipeline step, through the API's typed client. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('model-registry')
-    .description('Model registry CLI: versions, pushes, deployment, aliases, downloads')
+    .description('Model registry CLI: versions, pushes, deployment, aliases, policies, audit, downloads')
     .version(API_VERSION)
     .option('--json', 'print results as JSON (for scripts)')
     .exitOverride()
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   pushCommand(program, out);
   writeCommands(program, out);
   downloadCommands(program, out);
+  governanceCommands(program, out);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

@@ -16,7 +16,7 @@ const EXIT_BY_CODE: Record<string, number> = {
   VALIDATION_FAILED: EXIT.usage, UNSUPPORTED_MEDIA_TYPE: EXIT.usage, PAYLOAD_TOO_LARGE: EXIT.usage,
   UNAUTHENTICATED: EXIT.unauthenticated, FORBIDDEN: EXIT.forbidden,
   NOT_FOUND: EXIT.notFound, ROUTE_NOT_FOUND: EXIT.notFound,
-  CONFLICT: EXIT.conflict, ALREADY_EXISTS: EXIT.conflict, VERSION_MISMATCH: EXIT.conflict, NOT_BLESSED: EXIT.conflict,
+  CONFLICT: EXIT.conflict, ALREADY_EXISTS: EXIT.conflict, VERSION_MISMATCH: EXIT.conflict, NOT_BLESSED: EXIT.conflict, POLICY_FAILED: EXIT.conflict,
   INTEGRITY_FAILED: EXIT.integrity,
   UPSTREAM_UNAVAILABLE: EXIT.unavailable, UPSTREAM_FAILED: EXIT.unavailable, NETWORK: EXIT.unavailable,
 };

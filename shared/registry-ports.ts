@@ -1,4 +1,6 @@
 import type { RegistryEvent } from './domain/registry-events';
+import type { SignatureFact } from './domain/promotion-policy';
+import type { PolicyFailure } from './schemas/policy';
 import type { TrafficSplit } from './domain/traffic-split';
 import type { AliasHistoryEntry, AliasRecord, DeploymentHistoryEntry } from './schemas/deployment';
 import type { ModelVersion } from './schemas/model-version';
@@ -138,8 +140,11 @@ export interface AliasChange {
 
 export type AliasWrite =
   | { changed: true; change: AliasChange; record: AliasRecord | null }
-  /** `named`: the Vertex mirror of the version the alias already names (so a pending mirror can be redone). */
-  | { changed: false; record: AliasRecord | null; named: MirroredVersion | null };
+  /**
+   * `named`: the Vertex mirror of the version the alias already names (so a pending mirror can be redone).
+   * `refused`: the alias is protected and the move failed these rules (the refusal is audited).
+   */
+  | { changed: false; record: AliasRecord | null; named: MirroredVersion | null; refused?: PolicyFailure[] };
 
 export interface AliasMove {
   familyId: string;
@@ -152,6 +157,12 @@ export interface AliasMove {
   at: Date;
   /** `latest` only ever moves to a newer version (registrations may finish out of order). */
   onlyForward: boolean;
+  /** Why (audit trail). */
+  reason: string | null;
+  /** false for `latest`, which the registry moves at every registration (its aliasHistory keeps it). */
+  audited: boolean;
+  /** The target's signature as verified before the transaction (a protected alias may require it). */
+  signature: SignatureFact | null;
   event(change: Omit<AliasChange, 'eventId'>): RegistryEvent;
 }
 
@@ -184,7 +195,7 @@ export interface DeleteRequest {
 
 export interface LifecycleStore {
   /** CONFLICT while the version is deployed (a serving version must stay visible). */
-  archive(versionId: string, at: Date, event: (version: ModelVersion) => RegistryEvent): Promise<ArchiveResult>;
+  archive(versionId: string, at: Date, actor: string, event: (version: ModelVersion) => RegistryEvent): Promise<ArchiveResult>;
   /**
    * In one transaction: refuses (CONFLICT) a version that is deployed, being deployed, or holds an
    * alias other than `latest`; deletes it; records a tombstone with its blob digests.

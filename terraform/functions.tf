@@ -181,7 +181,7 @@ module "drain_outbox" {
   source                = "./modules/function"
   name                  = "registry-drain-outbox"
   entry_point           = "drainOutbox"
-  description           = "Every minute: publishes registry events still pending in the Firestore outbox and retries due Vertex AI mirrors and signatures."
+  description           = "Every minute: publishes registry events still pending in the Firestore outbox and retries due Vertex AI mirrors and signatures, and signs audit-chain checkpoints."
   region                = var.region
   source_bucket         = google_storage_bucket.function_source.name
   source_object         = google_storage_bucket_object.functions.name

@@ -35,7 +35,7 @@ resource "google_kms_crypto_key_iam_member" "register_signs" {
   member        = "serviceAccount:${google_service_account.register.email}"
 }
 
-# The API signs promoted versions, on this key only. GET /api/signing-key serves the PEMs the
+# The API signs promoted versions, on this key only (protected alias moves only verify bundles, offline). GET /api/signing-key serves the PEMs the
 # signers recorded in Firestore, so no separate roles/cloudkms.publicKeyViewer is granted
 # (signerVerifier already includes GetPublicKey, which signing uses to check each signature).
 resource "google_kms_crypto_key_iam_member" "api_signs" {
@@ -44,7 +44,8 @@ resource "google_kms_crypto_key_iam_member" "api_signs" {
   member        = "serviceAccount:${google_service_account.api.email}"
 }
 
-# The minute job signs again the versions whose signing failed (KMS unavailable), on this key only.
+# The minute job signs again the versions whose signing failed (KMS unavailable), and signs the
+# audit chain's checkpoints (its head, each minute it moved), on this key only.
 resource "google_kms_crypto_key_iam_member" "minute_job_signs" {
   crypto_key_id = google_kms_crypto_key.model_signing.id
   role          = "roles/cloudkms.signerVerifier"

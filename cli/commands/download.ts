@@ -8,6 +8,7 @@ import { cacheKeys, checkSignature, pemBlocks, readCachedKeys, type SignatureChe
 import { keyValues, type Output } from '../output';
 import { byteProgress } from '../progress';
 import { checkZipFile, type ZipCheck } from '../zip-check';
+import { checkAuditTrail } from '../audit-check';
 
 interface Verified extends Omit<ZipCheck, 'signatureText' | 'entries'> {
   signature: SignatureCheck;
@@ -76,10 +77,22 @@ export function downloadCommands(program: Command, out: () => Output): void {
       if (!check.ok) throw new CliError(`${file} does not match version ${id}`, EXIT.integrity, 'INTEGRITY_FAILED');
     });
 
-  program.command('verify').description("check a version ZIP offline: every file against manifest.json and the signed statement in model.sig").argument('<file.zip>')
+  program.command('verify').description("check a version ZIP offline: every file against manifest.json and the signed statement in model.sig; or, with --audit, the registry's audit chain").argument('[file.zip]')
     .option('--key <file.pem>', "the registry's public key(s) (PEM; default: those cached by `download`, else GET /api/signing-key)")
     .option('--allow-unsigned', 'accept a ZIP without model.sig (a version not signed yet)')
-    .action(async (file: string, o: { key?: string; allowUnsigned?: boolean }) => {
+    .option('--audit', 'read the audit chain through the API (logged in) and check every record, link and signed checkpoint')
+    .action(async (file: string | undefined, o: { key?: string; allowUnsigned?: boolean; audit?: boolean }) => {
+      if (o.audit) {
+        const check = await checkAuditTrail(openSession(), o.key ? pemBlocks(readFileSync(o.key, 'utf8')) : null);
+        out().result(check, () => keyValues([
+          ['records', check.records], ['head', check.head ? `${check.head.seq} ${check.head.hash}` : 'none'],
+          ['checkpoints', `${check.checkpointsVerified} verified${check.lastCheckpoint ? `, last at record ${check.lastCheckpoint.seq} (${check.lastCheckpoint.at})` : ''}`],
+          ['result', check.ok ? 'OK' : `FAILED\n  ${check.problems.join('\n  ')}`],
+        ]));
+        if (!check.ok) throw new CliError(`the audit chain does not verify: ${check.problems[0]}`, EXIT.integrity, 'INTEGRITY_FAILED');
+        return;
+      }
+      if (!file) throw new CliError('verify needs a ZIP file (or --audit)', EXIT.usage, 'VALIDATION_FAILED');
       const zip = await checkZipFile(file).catch((error: Error) => {
         throw new CliError(`${file} cannot be read as a ZIP: ${error.message}`, EXIT.integrity, 'INTEGRITY_FAILED');
       });

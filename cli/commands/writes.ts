@@ -73,7 +73,8 @@ export function writeCommands(program: Command, out: () => Output): void {
   alias.command('set').argument('<family>').argument('<alias>').argument('<version>', 'version number (3 or v3)')
     .description('point an alias at a version')
     .option('--expect <version>', "only if the alias still names this version ('none': only if it does not exist yet)")
-    .action(async (family: string, name: string, version: string, o: { expect?: string }) => {
+    .option('--reason <text>', 'why (kept in the audit trail)')
+    .action(async (family: string, name: string, version: string, o: { expect?: string; reason?: string }) => {
       const { client } = openSession();
       const number = (v: string, flag: string) => {
         if (!/^v?[0-9]+$/.test(v)) throw new CliError(`${flag} must be a version number such as 3 or v3`, EXIT.usage, 'VALIDATION_FAILED');
@@ -81,11 +82,22 @@ export function writeCommands(program: Command, out: () => Output): void {
       };
       const expectedVersion = o.expect === undefined ? undefined : o.expect === 'none' ? null : number(o.expect, '--expect');
       const r = await call(client.PUT('/api/families/{familyId}/aliases/{alias}', {
-        params: { path: { familyId: family, alias: name } }, body: { version: number(version, '<version>'), expectedVersion },
+        params: { path: { familyId: family, alias: name } }, body: { version: number(version, '<version>'), expectedVersion, ...(o.reason && { reason: o.reason }) },
       }));
       out().result(r, () => (r.changed
         ? `${family}@${name} → ${r.alias?.versionId}${r.previousVersion ? ` (was v${r.previousVersion})` : ''}`
         : `${family}@${name} already names ${r.alias?.versionId}`));
+    });
+  alias.command('approve').argument('<family>').argument('<alias>').argument('<version>', 'version number or reference (3, v3, recs@staging)')
+    .description("approve moving a protected alias to a version (deployers; the family's policy says how many approvals it needs)")
+    .option('--reason <text>', 'why (kept in the audit trail)')
+    .action(async (family: string, name: string, version: string, o: { reason?: string }) => {
+      const { client } = openSession();
+      const r = await call(client.POST('/api/families/{familyId}/aliases/{alias}/approvals', {
+        params: { path: { familyId: family, alias: name } },
+        body: { version: /^[0-9]+$/.test(version) ? Number(version) : version, ...(o.reason && { reason: o.reason }) },
+      }));
+      out().result(r, () => `${r.changed ? 'approved' : 'already approved'} ${family}@${name} → ${r.versionId}: ${r.approvals.map((a) => a.actor).join(', ')}`);
     });
   alias.command('rm').argument('<family>').argument('<alias>').description('remove an alias')
     .option('--expect <version>', 'only if the alias still names this version (3, v3)')

@@ -14,6 +14,7 @@ import { renderSignIn } from './sign-in';
 import type { CalendarData } from './types';
 import { readViewState, updateViewState, type Filters, type ViewState } from './url-state';
 import { icon } from './icons';
+import { AuditView } from './audit-view';
 
 /**
  * The dashboard: KPIs, the activity grid and the first page of models load in parallel (three API
@@ -60,6 +61,9 @@ const filterBar = new FilterBar(byId('filters'), (filters) => applyFilters(filte
 const modal = new ModelModal(ctx,
   (_id, tab) => updateViewState({ tab }),
   () => updateViewState({ model: null, tab: 'overview' }));
+
+// Loaded when opened: the audit trail is not what most visits come for.
+new AuditView(byId('audit'), api);
 
 let shown: { filters: string; pageSize: number | null; range: string } | null = null;
 

@@ -63,6 +63,37 @@ export type paths = {
     /** Archive a version (hidden from lists, kept for lineage) */
     post: operations["archiveModel"];
   };
+  "/api/families/{familyId}/policy": {
+    /** The family's promotion policy: what each protected alias requires */
+    get: operations["getPolicy"];
+    /** Replace the family's promotion policy (audited with before and after) */
+    put: operations["putPolicy"];
+  };
+  "/api/families/{familyId}/aliases/{alias}/approvals": {
+    /** Approve moving a protected alias to a version (one approval per deployer, audited) */
+    post: operations["approveAliasMove"];
+  };
+  "/api/audit": {
+    /**
+     * The audit trail: every alias move, approval, refusal, deploy, archive, delete and policy change, newest first
+     * @description Filter by `family`, `actor` (email) and `kind`; `order=asc` pages the whole chain from its first record (what the verifier reads).
+     */
+    get: operations["listAudit"];
+  };
+  "/api/audit/checkpoints": {
+    /** The chain head and every KMS-signed checkpoint of it */
+    get: operations["listAuditCheckpoints"];
+  };
+  "/api/roles": {
+    /** Roles granted in Firestore (ROLE_BINDINGS, being configuration, are not listed) */
+    get: operations["listRoles"];
+  };
+  "/api/roles/{email}": {
+    /** Grant a role to an email (audited) */
+    put: operations["grantRole"];
+    /** Revoke an email's Firestore role (audited) */
+    delete: operations["revokeRole"];
+  };
   "/api/families": {
     /** List model families */
     get: operations["listFamilies"];
@@ -1397,6 +1428,7 @@ export type operations = {
         "application/json": {
           version: number | string;
           expectedVersion?: (number | string) | null;
+          reason?: string;
         };
       };
     };
@@ -1435,7 +1467,7 @@ export type operations = {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description VERSION_MISMATCH, CONFLICT */
+      /** @description VERSION_MISMATCH, CONFLICT, POLICY_FAILED */
       409: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1472,6 +1504,7 @@ export type operations = {
     parameters: {
       query?: {
         expectedVersion?: string;
+        reason?: string;
       };
       path: {
         familyId: string;
@@ -1513,7 +1546,7 @@ export type operations = {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description VERSION_MISMATCH */
+      /** @description VERSION_MISMATCH, POLICY_FAILED */
       409: {
         content: {
           "application/json": components["schemas"]["Error"];
@@ -1653,6 +1686,624 @@ export type operations = {
       };
       /** @description CONFLICT */
       409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** The family's promotion policy: what each protected alias requires */
+  getPolicy: {
+    parameters: {
+      path: {
+        familyId: string;
+      };
+    };
+    responses: {
+      /** @description The policy (revision 0: none declared) */
+      200: {
+        content: {
+          "application/json": {
+            familyId: string;
+            protectedAliases: {
+              [key: string]: {
+                /** @default true */
+                requireSignature: boolean;
+                /** @default true */
+                requireBlessed: boolean;
+                /** @default [] */
+                metrics: ({
+                    metric: string;
+                    /**
+                     * @default higher
+                     * @enum {string}
+                     */
+                    better: "higher" | "lower";
+                    threshold?: number;
+                    margin?: number;
+                  })[];
+                /** @default 0 */
+                approvals: number;
+              };
+            };
+            revision: number;
+            updatedAt: string | null;
+            updatedBy: string | null;
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Replace the family's promotion policy (audited with before and after) */
+  putPolicy: {
+    parameters: {
+      path: {
+        familyId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          protectedAliases: {
+            [key: string]: {
+              /** @default true */
+              requireSignature?: boolean;
+              /** @default true */
+              requireBlessed?: boolean;
+              /** @default [] */
+              metrics?: ({
+                  metric: string;
+                  /**
+                   * @default higher
+                   * @enum {string}
+                   */
+                  better?: "higher" | "lower";
+                  threshold?: number;
+                  margin?: number;
+                })[];
+              /** @default 0 */
+              approvals?: number;
+            };
+          };
+          expectedRevision?: number;
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The policy now */
+      200: {
+        content: {
+          "application/json": {
+            changed: boolean;
+            policy: {
+              familyId: string;
+              protectedAliases: {
+                [key: string]: {
+                  /** @default true */
+                  requireSignature: boolean;
+                  /** @default true */
+                  requireBlessed: boolean;
+                  /** @default [] */
+                  metrics: ({
+                      metric: string;
+                      /**
+                       * @default higher
+                       * @enum {string}
+                       */
+                      better: "higher" | "lower";
+                      threshold?: number;
+                      margin?: number;
+                    })[];
+                  /** @default 0 */
+                  approvals: number;
+                };
+              };
+              revision: number;
+              updatedAt: string | null;
+              updatedBy: string | null;
+            };
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description VERSION_MISMATCH */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Approve moving a protected alias to a version (one approval per deployer, audited) */
+  approveAliasMove: {
+    parameters: {
+      path: {
+        familyId: string;
+        alias: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          version: number | string;
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Every approval of that move */
+      200: {
+        content: {
+          "application/json": {
+            familyId: string;
+            alias: string;
+            version: number;
+            versionId: string;
+            approvals: ({
+                actor: string;
+                /** Format: date-time */
+                at: string;
+                reason: string | null;
+              })[];
+            changed: boolean;
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The audit trail: every alias move, approval, refusal, deploy, archive, delete and policy change, newest first
+   * @description Filter by `family`, `actor` (email) and `kind`; `order=asc` pages the whole chain from its first record (what the verifier reads).
+   */
+  listAudit: {
+    parameters: {
+      query?: {
+        family?: string;
+        actor?: string;
+        kind?: "alias.moved" | "alias.removed" | "alias.refused" | "alias.approved" | "version.deployed" | "version.undeployed" | "version.archived" | "version.deleted" | "policy.changed" | "rollout.step" | "role.changed";
+        order?: "desc" | "asc";
+        page_size?: number;
+        cursor?: string;
+      };
+    };
+    responses: {
+      /** @description A page of audit records */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                seq: number;
+                /** @enum {string} */
+                kind: "alias.moved" | "alias.removed" | "alias.refused" | "alias.approved" | "version.deployed" | "version.undeployed" | "version.archived" | "version.deleted" | "policy.changed" | "rollout.step" | "role.changed";
+                familyId: string | null;
+                subject: string;
+                actor: string;
+                at: string;
+                reason: string | null;
+                before: unknown;
+                after: unknown;
+                prevHash: string;
+                hash: string;
+              })[];
+            nextCursor: string | null;
+            pageSize: number;
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** The chain head and every KMS-signed checkpoint of it */
+  listAuditCheckpoints: {
+    responses: {
+      /** @description Head and checkpoints, oldest first */
+      200: {
+        content: {
+          "application/json": {
+            head: {
+              seq: number;
+              hash: string;
+            } | null;
+            checkpoints: {
+                seq: number;
+                hash: string;
+                at: string;
+                keyVersion: string;
+                keyHint: string;
+                signature: string;
+              }[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Roles granted in Firestore (ROLE_BINDINGS, being configuration, are not listed) */
+  listRoles: {
+    responses: {
+      /** @description Every grant */
+      200: {
+        content: {
+          "application/json": {
+            grants: ({
+                email: string;
+                /** @enum {string} */
+                role: "viewer" | "editor" | "deployer";
+                grantedBy: string | null;
+                grantedAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Grant a role to an email (audited) */
+  grantRole: {
+    parameters: {
+      path: {
+        email: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          role: "viewer" | "editor" | "deployer";
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The grant */
+      200: {
+        content: {
+          "application/json": {
+            changed: boolean;
+            email: string;
+            role: ("viewer" | "editor" | "deployer") | null;
+            previous: ("viewer" | "editor" | "deployer") | null;
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Revoke an email's Firestore role (audited) */
+  revokeRole: {
+    parameters: {
+      path: {
+        email: string;
+      };
+    };
+    responses: {
+      /** @description What was revoked */
+      200: {
+        content: {
+          "application/json": {
+            changed: boolean;
+            email: string;
+            role: ("viewer" | "editor" | "deployer") | null;
+            previous: ("viewer" | "editor" | "deployer") | null;
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

@@ -41,6 +41,7 @@ export const AliasMoveRequest = z.strictObject({
   version: z.number().int().positive(),
   /** The version the caller believes the alias names now; null: the alias must not exist yet. */
   expectedVersion: z.number().int().positive().nullable().optional(),
+  reason: z.string().trim().max(500).optional(),
 });
 export type AliasMoveRequest = z.output<typeof AliasMoveRequest>;
 
@@ -56,6 +57,8 @@ export const AliasVersionInput = z.union([
 export const AliasMoveBody = z.strictObject({
   version: AliasVersionInput,
   expectedVersion: AliasVersionInput.nullable().optional(),
+  /** Why: kept in the audit trail. */
+  reason: z.string().trim().max(500).optional(),
 });
 
 export const DEPLOYMENT_ACTIONS = ['deployed', 'undeployed', 'deploy_failed', 'undeploy_failed'] as const;

@@ -86,7 +86,14 @@ function bodySamples(s: CorpusSamples): Record<string, BodySample> {
       identifiers: ['machineType'],
     },
     'POST /api/models/:id/undeploy': { required: {}, optional: { reason: 'bad-input corpus' }, identifiers: [] },
-    'PUT /api/families/:familyId/aliases/:alias': { required: { version: 1 }, optional: { expectedVersion: 1 }, identifiers: [] },
+    'PUT /api/families/:familyId/aliases/:alias': { required: { version: 1 }, optional: { expectedVersion: 1, reason: 'bad-input corpus' }, identifiers: [] },
+    'PUT /api/families/:familyId/policy': {
+      required: { protectedAliases: { prod: { approvals: 1, metrics: [{ metric: 'recall_at_100', threshold: 0.5 }] } } },
+      optional: { expectedRevision: 0, reason: 'bad-input corpus' },
+      identifiers: [],
+    },
+    'POST /api/families/:familyId/aliases/:alias/approvals': { required: { version: 1 }, optional: { reason: 'bad-input corpus' }, identifiers: [] },
+    'PUT /api/roles/:email': { required: { role: 'viewer' }, optional: { reason: 'bad-input corpus' }, identifiers: ['role'] },
     'POST /api/training-schedules': {
       required: { name: 'bad-input', familyId: s.familyId, modelType: 'retrieval', type: 'daily', time: '03:00', timeZone: 'UTC', pipelineTemplate: 'gs://bad-input/pipeline.json' },
       optional: { parameters: { epochs: 3 } },
@@ -162,6 +169,7 @@ function sampleParam(route: RouteSpec, name: string, s: CorpusSamples): string {
   if (name === 'familyId') return s.familyId;
   if (name === 'alias') return s.alias;
   if (name === 'otherId') return s.otherVersionId;
+  if (name === 'email') return 'corpus%40example.com';
   if (route.path.startsWith('/api/training-schedules/')) return s.scheduleId;
   if (route.path.startsWith('/api/training-runs/')) return s.runId;
   if (route.path.startsWith('/api/models/')) return s.versionId;

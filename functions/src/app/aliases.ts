@@ -1,4 +1,6 @@
-import { NotFoundError, ValidationError } from '../../../shared/errors';
+import { DomainError, NotFoundError, ValidationError } from '../../../shared/errors';
+import type { SignatureFact } from '../../../shared/domain/promotion-policy';
+import type { PolicyStore } from '../../../shared/policy-ports';
 import { versionId as versionIdOf } from '../../../shared/domain/display-name';
 import { aliasMovedData, aliasSubject, type EventFactory } from '../../../shared/domain/registry-events';
 import { LATEST_ALIAS, aliasNameProblem, parseVersionRef } from '../../../shared/domain/version-ref';
@@ -16,6 +18,23 @@ export interface AliasDeps {
   flusher: EventFlusher;
   clock: Clock;
   log: Logger;
+  /** Verifies a version's signature bundle for protected aliases (null: signing not configured). */
+  signatures?: SignatureChecker | null;
+  /** Read before a move so that only protected aliases that require a signature pay for verifying one. */
+  policies?: Pick<PolicyStore, 'get'> | null;
+}
+
+export interface SignatureChecker {
+  /** Never throws: what could not be verified is the fact's problem. */
+  check(versionId: string): Promise<SignatureFact>;
+}
+
+export class PolicyRefusedError extends DomainError {
+  constructor(familyId: string, alias: string, versionId: string | null, failures: { rule: string; message: string }[]) {
+    super('POLICY_FAILED', `The policy of '${familyId}' refuses ${versionId ? `moving ${alias} to ${versionId}` : `removing ${alias}`}: ${failures.map((f) => f.rule).join(', ')}`, {
+      familyId, alias, versionId, failedRules: failures,
+    });
+  }
 }
 
 export interface AliasResult {
@@ -34,14 +53,24 @@ export interface AliasResult {
 export class AliasService {
   constructor(private readonly deps: AliasDeps) {}
 
+  /**
+   * A protected alias (the family's promotion policy) moves only when its rules pass, evaluated in
+   * the move's transaction; the signature bundle is verified just before (crypto and storage reads
+   * stay out of the transaction) and the transaction checks the version still records that bundle.
+   */
   async move(familyId: string, alias: string, request: AliasMoveRequest, actor: string): Promise<AliasResult> {
     this.checkName(alias);
-    return this.apply({ familyId, alias, versionId: versionIdOf(familyId, request.version), expectedVersion: request.expectedVersion, actor, onlyForward: false });
+    const versionId = versionIdOf(familyId, request.version);
+    const signature = this.deps.signatures && (await this.requiresSignature(familyId, alias)) ? await this.deps.signatures.check(versionId) : null;
+    return this.apply({
+      familyId, alias, versionId, expectedVersion: request.expectedVersion, actor, onlyForward: false,
+      reason: request.reason ?? null, audited: true, signature,
+    });
   }
 
-  async remove(familyId: string, alias: string, expectedVersion: number | undefined, actor: string): Promise<AliasResult> {
+  async remove(familyId: string, alias: string, expectedVersion: number | undefined, actor: string, reason: string | null = null): Promise<AliasResult> {
     this.checkName(alias);
-    return this.apply({ familyId, alias, versionId: null, expectedVersion, actor, onlyForward: false });
+    return this.apply({ familyId, alias, versionId: null, expectedVersion, actor, onlyForward: false, reason, audited: true, signature: null });
   }
 
   /**
@@ -49,7 +78,7 @@ export class AliasService {
    * out of order). Called by registration once a version is committed; safe to call again.
    */
   advanceLatest(familyId: string, versionId: string): Promise<AliasResult> {
-    return this.apply({ familyId, alias: LATEST_ALIAS, versionId, expectedVersion: undefined, actor: 'system', onlyForward: true });
+    return this.apply({ familyId, alias: LATEST_ALIAS, versionId, expectedVersion: undefined, actor: 'system', onlyForward: true, reason: null, audited: false, signature: null });
   }
 
   list(familyId: string): Promise<AliasRecord[]> {
@@ -85,12 +114,22 @@ export class AliasService {
     return vertex;
   }
 
+  /** Without a policy store, every move is checked (the transaction decides whether it matters). */
+  private async requiresSignature(familyId: string, alias: string): Promise<boolean> {
+    if (!this.deps.policies) return true;
+    const rule = (await this.deps.policies.get(familyId)).protectedAliases[alias];
+    return rule?.requireSignature ?? false;
+  }
+
   private checkName(alias: string): void {
     const problem = aliasNameProblem(alias);
     if (problem) throw new ValidationError([{ path: 'params.alias', message: problem }]);
   }
 
-  private async apply(p: { familyId: string; alias: string; versionId: string | null; expectedVersion: number | null | undefined; actor: string; onlyForward: boolean }): Promise<AliasResult> {
+  private async apply(p: {
+    familyId: string; alias: string; versionId: string | null; expectedVersion: number | null | undefined; actor: string; onlyForward: boolean;
+    reason: string | null; audited: boolean; signature: SignatureFact | null;
+  }): Promise<AliasResult> {
     const write = await this.deps.store.move({
       ...p,
       at: this.deps.clock.now(),
@@ -98,6 +137,7 @@ export class AliasService {
     });
     if (!write.changed) {
       const { record, named } = write;
+      if (write.refused) throw new PolicyRefusedError(p.familyId, p.alias, p.versionId, write.refused);
       // Called again for an alias whose Vertex mirror did not happen (the version was not mirrored
       // yet, or Vertex failed): mirror it now.
       if (record && named && record.vertex.state !== 'mirrored') {

@@ -46,7 +46,7 @@ export class VersionLifecycle {
   }
 
   async archive(versionId: string, actor: string): Promise<{ changed: boolean; version: ModelVersionView }> {
-    const result = await this.deps.store.archive(versionId, this.deps.clock.now(), (version) =>
+    const result = await this.deps.store.archive(versionId, this.deps.clock.now(), actor, (version) =>
       this.deps.events('version.archived', version.id, { ...versionRef(version), actor }));
     if (result.eventId) await this.deps.flusher.flush([result.eventId]);
     return { changed: result.changed, version: toVersionView(result.version) };

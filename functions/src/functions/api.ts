@@ -14,7 +14,6 @@ import { scheduleRoutes } from '../http/routes/schedule-routes';
 import { mirrorRoutes } from '../http/routes/mirror-routes';
 import { withVersionRefs } from '../http/routes/version-refs';
 import { buildArtifactRoutes } from './artifact-routes';
-import { buildVersionSigning } from './version-signing';
 import { signatureRoutes } from '../http/routes/signature-routes';
 import { buildMirrorRetry } from './mirror-retry';
 import { buildRegistryWrites, type RegistryWrites } from './registry-writes';
@@ -60,10 +59,7 @@ export function buildApiParts(config: ApiConfig, overrides: ApiOverrides = {}): 
   const schedules = config.scheduling ? buildTrainingSchedules({ firestore, config: config.scheduling, log }) : null;
   const writes = buildRegistryWrites(config.registryWrites, firestore, versions, { log });
   const retry = buildMirrorRetry({ firestore, vertex: config.registryWrites.vertex, aliases: writes.aliases, log });
-  const signing = buildVersionSigning({
-    signing: config.registryWrites.signing, registryBucket: config.registryWrites.registryBucket, projectId: config.projectId,
-    storageApiEndpoint: config.registryWrites.storageApiEndpoint, firestore, log,
-  });
+  const { signing } = writes;
   const artifacts = config.artifacts
     ? buildArtifactRoutes(config.artifacts, firestore, { aliases: writes.aliases, flusher: writes.drainer, signing: signing?.signing ?? null }, { log })
     : null;

@@ -11,7 +11,7 @@ import { buildMirrorRetry } from './mirror-retry';
 import { parseRegistryWritesConfig, type RegistryWritesConfig } from '../registry-config';
 import { buildRegistryWrites, type RegistryWritesOverrides } from './registry-writes';
 import type { SigningSweepReport } from '../app/version-signing';
-import { buildVersionSigning } from './version-signing';
+import { AuditCheckpointer, type CheckpointReport } from '../app/audit-trail';
 import { reconcileSummaryCounters, type SummaryReconcileReport } from '../adapters/firestore/summary-counters';
 
 /** Batches per invocation: a backlog drains over a few runs instead of one long one. */
@@ -32,23 +32,21 @@ export interface MinuteJobOverrides extends RegistryWritesOverrides {
  * The `drainOutbox` function: Cloud Scheduler calls it every minute (OIDC-authenticated, invoker
  * role only) to publish outbox events that the request which wrote them could not, then to mirror
  * again versions whose Vertex AI mirror is due for a retry (failed transiently, or abandoned), to
- * sign versions whose signature is due, and every quarter hour to check the KPI counters.
+ * sign versions whose signature is due, to checkpoint the audit chain's head (signed with the same
+ * KMS key, when it moved), and every quarter hour to check the KPI counters.
  * Each part runs even when another fails; a failure answers 500 so that the job shows it.
  */
 export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: MinuteJobOverrides = {}): { handler: HttpHandler; run(): Promise<{ ok: boolean; report: MinuteJobReport }>; close(): Promise<void> } {
   const firestore = lazyFirestore({ projectId: config.projectId, databaseId: config.firestoreDatabase });
   const log = overrides.log ?? createLogger(config.logLevel);
-  const { drainer, aliases, close } = buildRegistryWrites(config, firestore, new FirestoreVersionRepository(firestore), { ...overrides, log });
+  const { drainer, aliases, close, signing, auditLog } = buildRegistryWrites(config, firestore, new FirestoreVersionRepository(firestore), { ...overrides, log });
   const mirrors = buildMirrorRetry({
     firestore, vertex: config.vertex, aliases, log,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     ...(overrides.mirrorTuning ? { mirrorTuning: overrides.mirrorTuning } : {}),
     ...(overrides.mirrorRetryDelayMs !== undefined ? { mirrorRetryDelayMs: overrides.mirrorRetryDelayMs } : {}),
   });
-  const signing = buildVersionSigning({
-    signing: config.signing, registryBucket: config.registryBucket, projectId: config.projectId,
-    storageApiEndpoint: config.storageApiEndpoint, firestore, log, ...(overrides.clock ? { clock: overrides.clock } : {}),
-  });
+  const checkpoints = signing && new AuditCheckpointer({ store: auditLog, signer: signing.signer, keys: signing.keys, clock: overrides.clock ?? { now: () => new Date() }, log });
   const noSigning: SigningSweepReport = { due: 0, signed: 0, failed: 0, skipped: 0 };
   const drain = async (): Promise<DrainReport> => {
     const total: DrainReport = { published: 0, failed: 0 };
@@ -71,17 +69,19 @@ export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: Minu
     events: drain(), mirrors: mirrors.retryDue(MIRRORS_PER_RUN),
     signatures: signing ? signing.signing.retryDue(SIGNATURES_PER_RUN) : Promise.resolve(noSigning),
     counters: counters(),
+    audit: checkpoints ? checkpoints.checkpoint() : Promise.resolve<CheckpointReport>({ checkpointed: false, seq: null }),
   }, log);
   const handler: HttpHandler = async (_req, res) => {
     const { ok, report } = await run();
     res.status(ok ? 200 : 500).json(report);
   };
-  return { handler, run, close: async () => { await close(); await signing?.close(); } };
+  return { handler, run, close };
 }
 
 export type MinuteJobReport = PartsReport<{
   events: Promise<DrainReport>; mirrors: Promise<MirrorSweepReport>; signatures: Promise<SigningSweepReport>;
   counters: Promise<SummaryReconcileReport | { skipped: true }>;
+  audit: Promise<CheckpointReport>;
 }>;
 
 let handler: HttpHandler | undefined;

@@ -18,6 +18,16 @@ import { DeploymentService } from '../app/deployments';
 import { DEFAULT_DRAIN_SETTINGS, OutboxDrainer, type DrainSettings } from '../app/outbox-drainer';
 import { VersionLifecycle, manifestBlobReferences } from '../app/version-lifecycle';
 import type { Route } from '../http/route';
+import { FirestoreAuditLog } from '../adapters/firestore/audit-log';
+import { FirestorePolicyStore } from '../adapters/firestore/policy-store';
+import { AuditTrail } from '../app/audit-trail';
+import { PromotionPolicies } from '../app/promotion-policies';
+import { VersionSignatureChecker } from '../app/signature-check';
+import { auditRoutes } from '../http/routes/audit-routes';
+import { policyRoutes } from '../http/routes/policy-routes';
+import { roleRoutes } from '../http/routes/role-routes';
+import { FirestoreRoleGrants } from '../adapters/firestore/role-grants';
+import { buildVersionSigning, type BuiltSigning } from './version-signing';
 import { aliasRoutes } from '../http/routes/alias-routes';
 import { deploymentRoutes } from '../http/routes/deployment-routes';
 import { lifecycleRoutes } from '../http/routes/lifecycle-routes';
@@ -44,6 +54,9 @@ export interface RegistryWrites {
   aliases: AliasService;
   lifecycle: VersionLifecycle;
   drainer: OutboxDrainer;
+  /** Version signing (null: SIGNING_KEY or the registry bucket not configured); also checks signatures for protected aliases. */
+  signing: BuiltSigning | null;
+  auditLog: FirestoreAuditLog;
   /** Closes the Google clients that were built (tests and the local stack). */
   close(): Promise<void>;
 }
@@ -73,8 +86,18 @@ export function buildRegistryWrites(
   const drainer = new OutboxDrainer(
     new FirestoreOutbox(firestore), overrides.wrapPublisher?.(publisher) ?? publisher, clock, log, overrides.drainSettings ?? DEFAULT_DRAIN_SETTINGS,
   );
+  const signing = buildVersionSigning({
+    signing: config.signing, registryBucket: config.registryBucket, projectId: config.projectId,
+    storageApiEndpoint: config.storageApiEndpoint, firestore, log, clock,
+  });
   const aliasStore = new FirestoreAliasStore(firestore, ids);
-  const aliases = new AliasService({ store: aliasStore, mirror: new VertexAliasMirror(modelClient.provider), events, flusher: drainer, clock, log });
+  const policyStore = new FirestorePolicyStore(firestore, () => clock.now());
+  const aliases = new AliasService({
+    store: aliasStore, mirror: new VertexAliasMirror(modelClient.provider), events, flusher: drainer, clock, log,
+    signatures: signing && new VersionSignatureChecker(signing.signing, versions), policies: policyStore,
+  });
+  const auditLog = new FirestoreAuditLog(firestore);
+  const policies = new PromotionPolicies(policyStore);
   const deployments = new DeploymentService({
     store: new FirestoreDeploymentStore(firestore),
     serving: new VertexServing(endpointClient.provider, config.vertex, {
@@ -91,10 +114,14 @@ export function buildRegistryWrites(
   const resolveVersionRef = createVersionRefResolver(aliasStore);
 
   return {
-    routes: [...deploymentRoutes(deployments, resolveVersionRef), ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef)],
-    resolveVersionRef, deployments, aliases, lifecycle, drainer,
+    routes: [
+      ...deploymentRoutes(deployments, resolveVersionRef), ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef),
+      ...policyRoutes(policies, resolveVersionRef), ...auditRoutes(new AuditTrail(auditLog)),
+      ...roleRoutes(new FirestoreRoleGrants(firestore, () => clock.now())),
+    ],
+    resolveVersionRef, deployments, aliases, lifecycle, drainer, signing, auditLog,
     async close() {
-      await Promise.all([endpointClient.close((c) => c.close()), modelClient.close((c) => c.close()), pubsub.close((c) => c.close())]);
+      await Promise.all([endpointClient.close((c) => c.close()), modelClient.close((c) => c.close()), pubsub.close((c) => c.close()), signing?.close()]);
     },
   };
 }

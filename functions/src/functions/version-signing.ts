@@ -1,4 +1,5 @@
 import type { Clock } from '../../../shared/ports';
+import type { DigestSigner } from '../../../shared/signing-ports';
 import type { FirestoreProvider } from '../adapters/firestore/client';
 import { FirestoreSignatureStore } from '../adapters/firestore/signature-store';
 import { FirestoreVersionRepository } from '../adapters/firestore/version-repository';
@@ -10,6 +11,10 @@ import type { SigningConfig } from '../signing-config';
 
 export interface BuiltSigning {
   signing: VersionSigning;
+  /** The same KMS key, for the audit chain's checkpoints. */
+  signer: DigestSigner;
+  /** Where the key versions that signed are remembered (GET /api/signing-key). */
+  keys: FirestoreSignatureStore;
   /** Closes the KMS client if one was built. */
   close(): Promise<void>;
 }
@@ -34,9 +39,11 @@ export function buildVersionSigning(deps: {
     built = true;
     return kms();
   };
+  const signer = new KmsDigestSigner(client, deps.signing.keyName);
+  const keys = new FirestoreSignatureStore(deps.firestore);
   const signing = new VersionSigning({
-    signer: new KmsDigestSigner(client, deps.signing.keyName),
-    store: new FirestoreSignatureStore(deps.firestore),
+    signer,
+    store: keys,
     objects: new GcsObjectStore(lazyStorage({ projectId: deps.projectId, apiEndpoint: deps.storageApiEndpoint })),
     versions: new FirestoreVersionRepository(deps.firestore),
     registryBucket: deps.registryBucket,
@@ -44,7 +51,7 @@ export function buildVersionSigning(deps: {
     log: deps.log,
   });
   return {
-    signing,
+    signing, signer, keys,
     async close() {
       if (built) await (await kms()).close();
     },

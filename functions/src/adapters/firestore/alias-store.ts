@@ -1,12 +1,15 @@
 import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import { ConflictError, NotFoundError } from '../../../../shared/errors';
 import type { RegistryEvent } from '../../../../shared/domain/registry-events';
+import { evaluatePromotion } from '../../../../shared/domain/promotion-policy';
 import type { AliasChange, AliasMove, AliasStore, AliasWrite, MirroredVersion } from '../../../../shared/registry-ports';
 import { AliasHistoryEntry, AliasRecord } from '../../../../shared/schemas/deployment';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import type { FirestoreHandle, FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
+import { openAuditChain } from './audit-log';
+import { readAliasRule, readApprovals } from './policy-store';
 import { addToOutbox } from './outbox';
 import { SUBCOLLECTIONS } from './registry-collections';
 import { aliasHistoryShape } from './registry-queries';
@@ -45,9 +48,35 @@ export class FirestoreAliasStore implements AliasStore {
         );
       }
       const previous = current ? await readVersion(tx, db, current.versionId) : null;
+      const rule = move.audited ? await readAliasRule(tx, db, move.familyId, move.alias) : null;
+      const approvals = rule && target && rule.approvals > 0 ? await readApprovals(tx, db, move.familyId, move.alias, target.version) : [];
+      const audit = move.audited ? await openAuditChain(tx, db, () => move.at) : null;
+      const subject = `${move.familyId}@${move.alias}`;
+      const before = current && { version: current.version, versionId: current.versionId };
+      let checked: ReturnType<typeof evaluatePromotion> | null = null;
+      if (rule) {
+        checked = target
+          ? evaluatePromotion(rule, { candidate: target, holder: previous?.version ?? null, signature: move.signature, approvals })
+          : { passed: [], failures: [{ rule: 'protected', message: `${move.alias} is protected by the family's policy: it can be moved, not removed` }] };
+        if (checked.failures.length) {
+          audit!.append({
+            kind: 'alias.refused', familyId: move.familyId, subject, actor: move.actor, reason: move.reason,
+            before, after: { version: target?.version ?? null, versionId: target?.id ?? null, failedRules: checked.failures, passedRules: checked.passed },
+          });
+          return { changed: false, record: current, named: null, refused: checked.failures };
+        }
+      }
       const { change, record } = applyAliasChange(tx, db, {
         familyId: move.familyId, alias: move.alias, current, previous, target: target && { ref: targetRef!, version: target },
         actor: move.actor, at: move.at, expectedVersion: move.expectedVersion ?? null, historyId: this.ids(), event: move.event,
+      });
+      audit?.append({
+        kind: target ? 'alias.moved' : 'alias.removed', familyId: move.familyId, subject, actor: move.actor, reason: move.reason,
+        before,
+        after: target && {
+          version: target.version, versionId: target.id,
+          ...(checked && { policy: { passedRules: checked.passed, approvals: approvals.map((a) => a.actor), signature: target.signature?.bundleDigest ?? null } }),
+        },
       });
       return { changed: true, change, record };
     }));

@@ -19,4 +19,12 @@ export const COLLECTIONS = {
   deletedVersions: 'deletedVersions',
   /** Each KMS key version that signed a version, with its public PEM (GET /api/signing-key). */
   signingKeys: 'signingKeys',
+  /** The audit trail: one record per consequential change, hash-chained (`auditLog/{seq}`). */
+  auditLog: 'auditLog',
+  /** `auditChain/head`: the last record's seq and hash, read and written in every audited transaction. */
+  auditChain: 'auditChain',
+  /** KMS-signed chain heads (`auditCheckpoints/{seq}`), written by the minute job. */
+  auditCheckpoints: 'auditCheckpoints',
+  /** `promotionPolicies/{familyId}`: the rules a move of a protected alias must meet. */
+  promotionPolicies: 'promotionPolicies',
 } as const;

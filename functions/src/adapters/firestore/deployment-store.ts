@@ -11,6 +11,7 @@ import { countVersionChange } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { addToOutbox } from './outbox';
+import { auditDeployment, openAuditChain } from './audit-log';
 import { DEPLOYMENT_LEASE_FIELD, SUBCOLLECTIONS } from './registry-collections';
 import { deploymentHistoryShape, deployedOnShape } from './registry-queries';
 import { timestampsToIso } from './timestamps';
@@ -45,6 +46,7 @@ export class FirestoreDeploymentStore implements DeploymentStore {
       const snap = await tx.get(ref);
       if (!snap.exists) throw new NotFoundError('Model version', versionId);
       const peers = outcome.endpoint ? await tx.get(db.collection(COLLECTIONS.versions).where('deployment.endpoint', '==', outcome.endpoint.name)) : null;
+      const audit = await openAuditChain(tx, db, () => new Date(outcome.history.at));
       // Vertex AI has acted: what it did is recorded even if this lease lapsed meanwhile (then the
       // lease another caller took since is left to it).
       const before = versionFromDoc(snap.data()!);
@@ -59,6 +61,7 @@ export class FirestoreDeploymentStore implements DeploymentStore {
       }
       tx.create(historyRef(ref, outcome.history.id), historyToDoc(outcome.history));
       addToOutbox(tx, db, outcome.event, new Date(outcome.history.at));
+      audit.append(auditDeployment(outcome.history, before, next));
       return next;
     }));
   }

@@ -1,3 +1,4 @@
+import { auditQueryShapes } from './audit-log';
 import { calendarQueryShapes } from './calendar-queries';
 import { registryWriteShapes } from './registry-queries';
 import { trainingQueryShapes } from './training-queries';
@@ -5,7 +6,7 @@ import { allReadShapes, type QueryShape } from './version-queries';
 
 /** Every shape any function can run; later modules add theirs here. */
 export function allQueryShapes(): QueryShape[] {
-  return [...allReadShapes(), ...calendarQueryShapes(), ...trainingQueryShapes(), ...registryWriteShapes()];
+  return [...allReadShapes(), ...calendarQueryShapes(), ...trainingQueryShapes(), ...registryWriteShapes(), ...auditQueryShapes()];
 }
 
 export interface IndexField { fieldPath: string; order?: 'ASCENDING' | 'DESCENDING'; arrayConfig?: 'CONTAINS' }

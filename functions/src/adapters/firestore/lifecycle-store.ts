@@ -10,6 +10,7 @@ import { countVersionChange } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { addToOutbox } from './outbox';
+import { openAuditChain } from './audit-log';
 import { DEPLOYMENT_LEASE_FIELD, REGISTRY_COLLECTIONS } from './registry-collections';
 import { timestampsToIso } from './timestamps';
 import { versionFromDoc, versionToDoc } from './version-codec';
@@ -20,7 +21,7 @@ import { familyHistoryShape } from './version-queries';
 export class FirestoreLifecycleStore implements LifecycleStore {
   constructor(private readonly firestore: FirestoreProvider, private readonly ids: () => string) {}
 
-  archive(versionId: string, at: Date, event: (version: ModelVersion) => RegistryEvent): Promise<ArchiveResult> {
+  archive(versionId: string, at: Date, actor: string, event: (version: ModelVersion) => RegistryEvent): Promise<ArchiveResult> {
     return this.run((handle) => handle.db.runTransaction<ArchiveResult>(async (tx) => {
       const { db } = handle;
       const ref = db.collection(COLLECTIONS.versions).doc(versionId);
@@ -32,8 +33,13 @@ export class FirestoreLifecycleStore implements LifecycleStore {
       if (version.deployed || liveLease(snap.get(DEPLOYMENT_LEASE_FIELD), at)) {
         throw new ConflictError(`Model version '${versionId}' is deployed: undeploy it before archiving it`, { versionId, reason: 'deployed' });
       }
+      const audit = await openAuditChain(tx, db, () => at);
       const archived = { ...version, archived: true };
       const announced = event(archived);
+      audit.append({
+        kind: 'version.archived', familyId: version.familyId, subject: version.id, actor, reason: null,
+        before: { archived: false }, after: { archived: true },
+      });
       tx.update(ref, versionToDoc(archived));
       countVersionChange(tx, handle, version, archived);
       addToOutbox(tx, db, announced, at);
@@ -67,6 +73,7 @@ export class FirestoreLifecycleStore implements LifecycleStore {
         const doc = newest.docs.find((d) => d.id !== version.id);
         successor = doc ? { ref: doc.ref, version: versionFromDoc(doc.data()) } : null;
       }
+      const audit = await openAuditChain(tx, db, () => request.at);
 
       const at = request.at;
       tx.delete(ref);
@@ -85,6 +92,11 @@ export class FirestoreLifecycleStore implements LifecycleStore {
           actor: request.actor, at, expectedVersion: null, historyId: this.ids(), event: request.latestMoved,
         }).change;
       }
+      audit.append({
+        kind: 'version.deleted', familyId: version.familyId, subject: version.id, actor: request.actor, reason: null,
+        before: { version: version.version, manifestDigest: version.artifacts.manifestDigest, signature: version.signature?.bundleDigest ?? null, blessed: version.blessed },
+        after: { deleted: true, latest: moved?.to?.version ?? null },
+      });
       return { version, latest: moved, eventIds: [deleted.id, ...(moved ? [moved.eventId] : [])] };
     }));
   }

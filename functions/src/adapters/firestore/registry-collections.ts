@@ -10,6 +10,8 @@ export const SUBCOLLECTIONS = {
   aliases: 'aliases',
   /** `families/{id}/aliasHistory/{entryId}` */
   aliasHistory: 'aliasHistory',
+  /** `families/{id}/aliasApprovals/{alias}@v{n}`: deployers' approvals of a move of a protected alias. */
+  aliasApprovals: 'aliasApprovals',
 } as const;
 
 /** Field on a version document (outside the ModelVersion schema, so never returned) holding a DeploymentLease. */

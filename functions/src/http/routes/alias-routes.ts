@@ -12,18 +12,19 @@ import { actorOf } from './deployment-routes';
 
 const RemoveAliasQuery = z.strictObject({
   expectedVersion: z.preprocess((v) => (Array.isArray(v) ? { __repeated: v } : v), z.string().min(1).max(200)).optional(),
+  /** Why (audit trail). */
+  reason: z.preprocess((v) => (Array.isArray(v) ? { __repeated: v } : v), z.string().trim().min(1).max(500)).optional(),
 });
 
 /** Family aliases: `PUT|DELETE /api/families/{familyId}/aliases/{alias}`, `GET /api/families/{familyId}/aliases`. */
-const AliasName = z.string().min(1).max(63).describe('An alias name such as `prod` or `staging`');
+export const AliasName = z.string().min(1).max(63).describe('An alias name such as `prod` or `staging`');
 
-export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver): Route[] {
-  const family = (params: Record<string, string>) => parseOrThrow(Slug, params.familyId, 'params.familyId');
-  /**
-   * The family's version number a caller gave: a number (the family is in the path), or the same
-   * references every route that takes a version accepts, so `v2` and `recs-prod-v2` work here too.
-   */
-  const versionNumber = async (familyId: string, input: number | string, path: string): Promise<number> => {
+/**
+ * The family's version number a caller gave: a number (the family is in the path), or the same
+ * references every route that takes a version accepts, so `v2` and `recs-prod-v2` work here too.
+ */
+export function aliasVersionNumber(resolve: VersionRefResolver) {
+  return async (familyId: string, input: number | string, path: string): Promise<number> => {
     if (typeof input === 'number') return input;
     const bare = bareVersionNumber(input);
     if (bare !== null) return bare;
@@ -35,6 +36,11 @@ export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver):
     if (number === null) throw new ValidationError([{ path, message: `names ${id}, which is not a version of ${familyId}` }]);
     return number;
   };
+}
+
+export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver): Route[] {
+  const family = (params: Record<string, string>) => parseOrThrow(Slug, params.familyId, 'params.familyId');
+  const versionNumber = aliasVersionNumber(resolve);
   return [
     {
       method: 'GET', path: '/api/families/:familyId/aliases', role: 'viewer',
@@ -53,7 +59,7 @@ export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver):
       method: 'PUT', path: '/api/families/:familyId/aliases/:alias', role: 'editor',
       doc: {
         operationId: 'setAlias', summary: 'Point an alias at a version (with expectedVersion: only if it still names that one)',
-        params: { familyId: Slug, alias: AliasName }, query: EmptyQuery, body: AliasMoveBody, responses: { 200: { description: 'The alias after the move', schema: AliasResultSchema }  }, errors: ['NOT_FOUND', 'VERSION_MISMATCH', 'CONFLICT'],
+        params: { familyId: Slug, alias: AliasName }, query: EmptyQuery, body: AliasMoveBody, responses: { 200: { description: 'The alias after the move', schema: AliasResultSchema }  }, errors: ['NOT_FOUND', 'VERSION_MISMATCH', 'CONFLICT', 'POLICY_FAILED'],
       },
       async handle({ params, query, body, principal }) {
         parseOrThrow(EmptyQuery, query, 'query');
@@ -63,20 +69,20 @@ export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver):
         const expectedVersion = request.expectedVersion == null
           ? request.expectedVersion
           : await versionNumber(familyId, request.expectedVersion, 'body.expectedVersion');
-        return { body: await aliases.move(familyId, params.alias!, { version, expectedVersion }, actorOf(principal)) };
+        return { body: await aliases.move(familyId, params.alias!, { version, expectedVersion, ...(request.reason && { reason: request.reason }) }, actorOf(principal)) };
       },
     },
     {
       method: 'DELETE', path: '/api/families/:familyId/aliases/:alias', role: 'editor',
       doc: {
         operationId: 'removeAlias', summary: 'Remove an alias',
-        params: { familyId: Slug, alias: AliasName }, query: RemoveAliasQuery, responses: { 200: { description: 'What was removed', schema: AliasResultSchema }  }, errors: ['NOT_FOUND', 'VERSION_MISMATCH'],
+        params: { familyId: Slug, alias: AliasName }, query: RemoveAliasQuery, responses: { 200: { description: 'What was removed', schema: AliasResultSchema }  }, errors: ['NOT_FOUND', 'VERSION_MISMATCH', 'POLICY_FAILED'],
       },
       async handle({ params, query, principal }) {
         const q = parseOrThrow(RemoveAliasQuery, query, 'query');
         const familyId = family(params);
         const expectedVersion = q.expectedVersion === undefined ? undefined : await versionNumber(familyId, q.expectedVersion, 'query.expectedVersion');
-        return { body: await aliases.remove(familyId, params.alias!, expectedVersion, actorOf(principal)) };
+        return { body: await aliases.remove(familyId, params.alias!, expectedVersion, actorOf(principal), q.reason ?? null) };
       },
     },
   ];
