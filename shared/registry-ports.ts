@@ -45,6 +45,26 @@ export interface ServingGateway {
   undeploy(call: { endpoint: string; deployedModelId: string; trafficSplit: TrafficSplit | null }): Promise<'undeployed' | 'absent'>;
 }
 
+// ---------------------------------------------------------------- online prediction
+
+export interface PredictCall {
+  endpoint: string;
+  instances: unknown[];
+  parameters?: unknown;
+}
+
+export interface PredictAnswer {
+  predictions: unknown[];
+  deployedModelId: string;
+  model: string;
+  modelVersionId: string;
+}
+
+/** Vertex AI PredictionService.predict on an endpoint. */
+export interface PredictionGateway {
+  predict(call: PredictCall): Promise<PredictAnswer>;
+}
+
 // ---------------------------------------------------------------- Vertex AI model aliases
 
 export interface MirroredVersion {

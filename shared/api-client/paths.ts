@@ -45,6 +45,13 @@ export type paths = {
     /** Deploy and undeploy history of a version */
     get: operations["listDeployments"];
   };
+  "/api/models/{id}/predict": {
+    /**
+     * Send instances to the endpoint a version is deployed on (Vertex AI online prediction)
+     * @description Vertex AI picks the deployed model by the endpoint's traffic split: `answeredBy` says which one answered. At most 1.5 MB of instances and parameters.
+     */
+    post: operations["predict"];
+  };
   "/api/families/{familyId}/aliases": {
     /** A family's aliases and their history */
     get: operations["listAliases"];
@@ -1309,6 +1316,108 @@ export type operations = {
         };
       };
       /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Send instances to the endpoint a version is deployed on (Vertex AI online prediction)
+   * @description Vertex AI picks the deployed model by the endpoint's traffic split: `answeredBy` says which one answered. At most 1.5 MB of instances and parameters.
+   */
+  predict: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          instances: {
+              [key: string]: unknown;
+            }[];
+          parameters?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The predictions, who answered and the latency */
+      200: {
+        content: {
+          "application/json": {
+            versionId: string;
+            predictions: unknown[];
+            answeredBy: {
+              endpoint: string;
+              deployedModelId: string;
+              model: string;
+              modelVersionId: string;
+              versionId: string | null;
+            };
+            latencyMs: number;
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_DEPLOYED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED, PREDICTION_FAILED */
       502: {
         content: {
           "application/json": components["schemas"]["Error"];

@@ -86,6 +86,7 @@ function bodySamples(s: CorpusSamples): Record<string, BodySample> {
       identifiers: ['machineType'],
     },
     'POST /api/models/:id/undeploy': { required: {}, optional: { reason: 'bad-input corpus' }, identifiers: [] },
+    'POST /api/models/:id/predict': { required: { instances: [{ user: 'u-1' }] }, optional: { parameters: { topK: 5 } }, identifiers: [] },
     'PUT /api/families/:familyId/aliases/:alias': { required: { version: 1 }, optional: { expectedVersion: 1 }, identifiers: [] },
     'POST /api/training-schedules': {
       required: { name: 'bad-input', familyId: s.familyId, modelType: 'retrieval', type: 'daily', time: '03:00', timeZone: 'UTC', pipelineTemplate: 'gs://bad-input/pipeline.json' },

@@ -12,15 +12,18 @@ import { PubSubEventPublisher, lazyPubSub } from '../adapters/pubsub/publisher';
 import { VertexAliasMirror } from '../adapters/vertex/alias-mirror';
 import { lazyVertexClient } from '../adapters/vertex/clients';
 import { DEFAULT_OPERATION_TUNING, VertexServing } from '../adapters/vertex/endpoints';
+import { VertexPrediction } from '../adapters/vertex/prediction';
 import type { OperationTuning } from '../adapters/vertex/grpc-errors';
 import { AliasService, createVersionRefResolver, type VersionRefResolver } from '../app/aliases';
 import { DeploymentService } from '../app/deployments';
+import { PredictionService } from '../app/predictions';
 import { DEFAULT_DRAIN_SETTINGS, OutboxDrainer, type DrainSettings } from '../app/outbox-drainer';
 import { VersionLifecycle, manifestBlobReferences } from '../app/version-lifecycle';
 import type { Route } from '../http/route';
 import { aliasRoutes } from '../http/routes/alias-routes';
 import { deploymentRoutes } from '../http/routes/deployment-routes';
 import { lifecycleRoutes } from '../http/routes/lifecycle-routes';
+import { predictionRoutes } from '../http/routes/prediction-routes';
 import { createLogger, type Logger } from '../log';
 import type { RegistryWritesConfig } from '../registry-config';
 
@@ -41,6 +44,7 @@ export interface RegistryWrites {
   /** `family@alias` → version id: for every route that takes a version id. */
   resolveVersionRef: VersionRefResolver;
   deployments: DeploymentService;
+  predictions: PredictionService;
   aliases: AliasService;
   lifecycle: VersionLifecycle;
   drainer: OutboxDrainer;
@@ -67,6 +71,7 @@ export function buildRegistryWrites(
 
   const endpointClient = tracked(lazyVertexClient(config.vertex, 'EndpointServiceClient'));
   const modelClient = tracked(lazyVertexClient(config.vertex, 'ModelServiceClient'));
+  const predictionClient = tracked(lazyVertexClient(config.vertex, 'PredictionServiceClient'));
   const pubsub = tracked(lazyPubSub({ projectId: config.projectId, apiEndpoint: config.events.pubsubApiEndpoint }));
 
   const publisher = new PubSubEventPublisher(pubsub.provider, { topic: config.events.topic, publishTimeoutMs: config.events.publishTimeoutMs });
@@ -75,13 +80,15 @@ export function buildRegistryWrites(
   );
   const aliasStore = new FirestoreAliasStore(firestore, ids);
   const aliases = new AliasService({ store: aliasStore, mirror: new VertexAliasMirror(modelClient.provider), events, flusher: drainer, clock, log });
+  const deploymentStore = new FirestoreDeploymentStore(firestore);
   const deployments = new DeploymentService({
-    store: new FirestoreDeploymentStore(firestore),
+    store: deploymentStore,
     serving: new VertexServing(endpointClient.provider, config.vertex, {
       ...DEFAULT_OPERATION_TUNING, timeoutMs: config.deploy.operationTimeoutMs, ...overrides.operationTuning,
     }),
     events, flusher: drainer, clock, ids, log, leaseMs: config.deploy.leaseMs,
   });
+  const predictions = new PredictionService({ versions, deployments: deploymentStore, gateway: new VertexPrediction(predictionClient.provider) });
   const blobs = overrides.blobs !== undefined
     ? overrides.blobs
     : config.registryBucket
@@ -91,10 +98,10 @@ export function buildRegistryWrites(
   const resolveVersionRef = createVersionRefResolver(aliasStore);
 
   return {
-    routes: [...deploymentRoutes(deployments, resolveVersionRef), ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef)],
-    resolveVersionRef, deployments, aliases, lifecycle, drainer,
+    routes: [...deploymentRoutes(deployments, resolveVersionRef), ...predictionRoutes(predictions, resolveVersionRef), ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef)],
+    resolveVersionRef, deployments, predictions, aliases, lifecycle, drainer,
     async close() {
-      await Promise.all([endpointClient.close((c) => c.close()), modelClient.close((c) => c.close()), pubsub.close((c) => c.close())]);
+      await Promise.all([endpointClient.close((c) => c.close()), modelClient.close((c) => c.close()), predictionClient.close((c) => c.close()), pubsub.close((c) => c.close())]);
     },
   };
 }

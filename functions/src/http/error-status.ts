@@ -13,10 +13,13 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   ALREADY_EXISTS: 409,
   VERSION_MISMATCH: 409,
   NOT_BLESSED: 409,
+  NOT_DEPLOYED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   INTEGRITY_FAILED: 500,
   UPSTREAM_FAILED: 502,
+  // The deployed model's server failed the request (Vertex answered, the model did not).
+  PREDICTION_FAILED: 502,
   UPSTREAM_UNAVAILABLE: 503,
   CONFIG_INVALID: 500,
   INTERNAL: 500,
