@@ -18,6 +18,8 @@ export interface EndpointState {
   name: string;
   deployedModels: DeployedModelRef[];
   trafficSplit: TrafficSplit;
+  /** Changes with every change of the endpoint: what a traffic update is guarded by. */
+  etag: string | null;
 }
 
 export interface DeployModelCall {
@@ -43,6 +45,11 @@ export interface ServingGateway {
   deploy(call: DeployModelCall): Promise<{ deployedModelId: string }>;
   /** `absent` when the endpoint or deployed model no longer exists (nothing left to undeploy). */
   undeploy(call: { endpoint: string; deployedModelId: string; trafficSplit: TrafficSplit | null }): Promise<'undeployed' | 'absent'>;
+  /**
+   * Sets the endpoint's split if it is still at `etag` (UpdateEndpoint with the etag): a CONFLICT
+   * (`TRAFFIC_CHANGED`) when someone changed the endpoint since it was read, so no change is lost.
+   */
+  setTraffic(call: { endpoint: string; trafficSplit: TrafficSplit; etag: string }): Promise<EndpointState>;
 }
 
 // ---------------------------------------------------------------- online prediction
