@@ -72,6 +72,40 @@ export interface PredictionGateway {
   predict(call: PredictCall): Promise<PredictAnswer>;
 }
 
+// ---------------------------------------------------------------- live serving figures (Cloud Monitoring)
+
+export interface FiguresQuery {
+  endpoint: string;
+  deployedModelId: string;
+  start: Date;
+  end: Date;
+  /** Width of each bucket of the series. */
+  bucketMs: number;
+}
+
+export interface FiguresBucket {
+  start: string;
+  end: string;
+  predictions: number;
+  errors: number;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+}
+
+export interface ServingFigures {
+  predictions: number;
+  errors: number;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+  /** Oldest first; buckets without predictions are left out. */
+  buckets: FiguresBucket[];
+}
+
+/** One deployed model's online prediction figures over a window. */
+export interface ServingFiguresReader {
+  figures(query: FiguresQuery): Promise<ServingFigures>;
+}
+
 // ---------------------------------------------------------------- Vertex AI model aliases
 
 export interface MirroredVersion {

@@ -52,6 +52,13 @@ export type paths = {
      */
     post: operations["predict"];
   };
+  "/api/models/{id}/monitoring": {
+    /**
+     * Predictions, errors and p50/p95 latency of a deployed version (Cloud Monitoring)
+     * @description `window` hour (5-minute buckets) or day (1-hour buckets); from Vertex AI's `prediction/online/*` metrics.
+     */
+    get: operations["getServingFigures"];
+  };
   "/api/families/{familyId}/aliases": {
     /** A family's aliases and their history */
     get: operations["listAliases"];
@@ -1418,6 +1425,98 @@ export type operations = {
         };
       };
       /** @description UPSTREAM_FAILED, PREDICTION_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Predictions, errors and p50/p95 latency of a deployed version (Cloud Monitoring)
+   * @description `window` hour (5-minute buckets) or day (1-hour buckets); from Vertex AI's `prediction/online/*` metrics.
+   */
+  getServingFigures: {
+    parameters: {
+      query?: {
+        window?: "hour" | "day";
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Totals over the window and the buckets */
+      200: {
+        content: {
+          "application/json": {
+            versionId: string;
+            endpoint: string;
+            deployedModelId: string;
+            trafficPercent: number;
+            /** @enum {string} */
+            window: "hour" | "day";
+            start: string;
+            end: string;
+            bucketMinutes: number;
+            predictions: number;
+            errors: number;
+            p50LatencyMs: number | null;
+            p95LatencyMs: number | null;
+            buckets: ({
+                start: string;
+                end: string;
+                predictions: number;
+                errors: number;
+                p50LatencyMs: number | null;
+                p95LatencyMs: number | null;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_DEPLOYED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
       502: {
         content: {
           "application/json": components["schemas"]["Error"];

@@ -13,6 +13,8 @@ import { VertexAliasMirror } from '../adapters/vertex/alias-mirror';
 import { lazyVertexClient } from '../adapters/vertex/clients';
 import { DEFAULT_OPERATION_TUNING, VertexServing } from '../adapters/vertex/endpoints';
 import { VertexPrediction } from '../adapters/vertex/prediction';
+import { CloudMonitoringFigures, lazyMonitoringClient } from '../adapters/monitoring/prediction-figures';
+import { ServingMonitor } from '../app/serving-monitor';
 import type { OperationTuning } from '../adapters/vertex/grpc-errors';
 import { AliasService, createVersionRefResolver, type VersionRefResolver } from '../app/aliases';
 import { DeploymentService } from '../app/deployments';
@@ -23,7 +25,7 @@ import type { Route } from '../http/route';
 import { aliasRoutes } from '../http/routes/alias-routes';
 import { deploymentRoutes } from '../http/routes/deployment-routes';
 import { lifecycleRoutes } from '../http/routes/lifecycle-routes';
-import { predictionRoutes } from '../http/routes/prediction-routes';
+import { monitoringRoutes, predictionRoutes } from '../http/routes/prediction-routes';
 import { createLogger, type Logger } from '../log';
 import type { RegistryWritesConfig } from '../registry-config';
 
@@ -45,6 +47,7 @@ export interface RegistryWrites {
   resolveVersionRef: VersionRefResolver;
   deployments: DeploymentService;
   predictions: PredictionService;
+  monitor: ServingMonitor;
   aliases: AliasService;
   lifecycle: VersionLifecycle;
   drainer: OutboxDrainer;
@@ -72,6 +75,7 @@ export function buildRegistryWrites(
   const endpointClient = tracked(lazyVertexClient(config.vertex, 'EndpointServiceClient'));
   const modelClient = tracked(lazyVertexClient(config.vertex, 'ModelServiceClient'));
   const predictionClient = tracked(lazyVertexClient(config.vertex, 'PredictionServiceClient'));
+  const monitoringClient = tracked(lazyMonitoringClient(config.monitoring));
   const pubsub = tracked(lazyPubSub({ projectId: config.projectId, apiEndpoint: config.events.pubsubApiEndpoint }));
 
   const publisher = new PubSubEventPublisher(pubsub.provider, { topic: config.events.topic, publishTimeoutMs: config.events.publishTimeoutMs });
@@ -89,6 +93,7 @@ export function buildRegistryWrites(
     events, flusher: drainer, clock, ids, log, leaseMs: config.deploy.leaseMs,
   });
   const predictions = new PredictionService({ versions, deployments: deploymentStore, gateway: new VertexPrediction(predictionClient.provider) });
+  const monitor = new ServingMonitor({ versions, figures: new CloudMonitoringFigures(monitoringClient.provider, config.monitoring.project), clock });
   const blobs = overrides.blobs !== undefined
     ? overrides.blobs
     : config.registryBucket
@@ -98,10 +103,10 @@ export function buildRegistryWrites(
   const resolveVersionRef = createVersionRefResolver(aliasStore);
 
   return {
-    routes: [...deploymentRoutes(deployments, resolveVersionRef), ...predictionRoutes(predictions, resolveVersionRef), ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef)],
-    resolveVersionRef, deployments, predictions, aliases, lifecycle, drainer,
+    routes: [...deploymentRoutes(deployments, resolveVersionRef), ...predictionRoutes(predictions, resolveVersionRef), ...monitoringRoutes(monitor, resolveVersionRef), ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef)],
+    resolveVersionRef, deployments, predictions, monitor, aliases, lifecycle, drainer,
     async close() {
-      await Promise.all([endpointClient.close((c) => c.close()), modelClient.close((c) => c.close()), predictionClient.close((c) => c.close()), pubsub.close((c) => c.close())]);
+      await Promise.all([endpointClient.close((c) => c.close()), modelClient.close((c) => c.close()), predictionClient.close((c) => c.close()), monitoringClient.close((c) => c.close()), pubsub.close((c) => c.close())]);
     },
   };
 }

@@ -3,6 +3,8 @@ import { EmptyQuery, VersionRefParam } from '../../../../shared/schemas/api';
 import { PredictRequest, PredictResponseSchema } from '../../../../shared/schemas/prediction';
 import type { VersionRefResolver } from '../../app/aliases';
 import type { PredictionService } from '../../app/predictions';
+import type { ServingMonitor } from '../../app/serving-monitor';
+import { MonitoringQuery, MonitoringResponseSchema } from '../../../../shared/schemas/monitoring';
 import type { Route } from '../route';
 
 /** The Deployment tab's playground: online predictions from a deployed version. */
@@ -22,6 +24,26 @@ export function predictionRoutes(predictions: PredictionService, resolve: Versio
         parseOrThrow(EmptyQuery, query, 'query');
         const request = parseOrThrow(PredictRequest, body, 'body');
         return { body: await predictions.predict(await resolve(params.id!), request) };
+      },
+    },
+  ];
+}
+
+/** The Deployment tab's charts: a deployed version's prediction and error counts and latency percentiles. */
+export function monitoringRoutes(monitor: ServingMonitor, resolve: VersionRefResolver): Route[] {
+  return [
+    {
+      method: 'GET', path: '/api/models/:id/monitoring', role: 'viewer',
+      doc: {
+        operationId: 'getServingFigures', summary: 'Predictions, errors and p50/p95 latency of a deployed version (Cloud Monitoring)',
+        description: '`window` hour (5-minute buckets) or day (1-hour buckets); from Vertex AI\'s `prediction/online/*` metrics.',
+        params: { id: VersionRefParam }, query: MonitoringQuery,
+        responses: { 200: { description: 'Totals over the window and the buckets', schema: MonitoringResponseSchema } },
+        errors: ['NOT_FOUND', 'NOT_DEPLOYED', 'UPSTREAM_FAILED', 'UPSTREAM_UNAVAILABLE'],
+      },
+      async handle({ params, query }) {
+        const { window } = parseOrThrow(MonitoringQuery, query, 'query');
+        return { body: await monitor.figures(await resolve(params.id!), window) };
       },
     },
   ];
