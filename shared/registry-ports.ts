@@ -106,6 +106,26 @@ export interface ServingFiguresReader {
   figures(query: FiguresQuery): Promise<ServingFigures>;
 }
 
+// ---------------------------------------------------------------- canary rollouts
+
+export interface RolloutStepWrite {
+  rollout: import('./schemas/rollout').Rollout;
+  /** The endpoint's split after the change: every version deployed there records its share. */
+  trafficSplit: TrafficSplit;
+  history: DeploymentHistoryEntry;
+  event: RegistryEvent;
+  /** The status the rollout must still have (so that two callers cannot both act on it). */
+  expectedStatus: 'running' | null;
+}
+
+export interface RolloutStore {
+  get(challengerVersionId: string): Promise<import('./schemas/rollout').Rollout | null>;
+  running(): Promise<import('./schemas/rollout').Rollout[]>;
+  /** The one place a rollout step is recorded: rollout, traffic shares, history and event in one transaction. */
+  recordStep(write: RolloutStepWrite): Promise<void>;
+  setOnlineMetric(challengerVersionId: string, value: number): Promise<void>;
+}
+
 // ---------------------------------------------------------------- Vertex AI model aliases
 
 export interface MirroredVersion {

@@ -59,6 +59,27 @@ export type paths = {
      */
     get: operations["getServingFigures"];
   };
+  "/api/models/{id}/rollout": {
+    /** The rollout of a challenger version, with every step */
+    get: operations["getRollout"];
+    /**
+     * Start a canary rollout of a deployed challenger beside its champion
+     * @description The plan's steps (rising to 100 %) each bake their minutes; the minute job advances them and rolls back when a guard (error rate, p95 latency, online metric) is breached.
+     */
+    post: operations["startRollout"];
+  };
+  "/api/models/{id}/rollout/promote": {
+    /** Give the challenger all traffic now and retire the champion */
+    post: operations["promoteRollout"];
+  };
+  "/api/models/{id}/rollout/rollback": {
+    /** Hand all traffic back to the champion and stop the rollout */
+    post: operations["rollBackRollout"];
+  };
+  "/api/models/{id}/rollout/metric": {
+    /** Report the latest value of the online metric the rollout's plan guards */
+    post: operations["reportRolloutMetric"];
+  };
   "/api/families/{familyId}/aliases": {
     /** A family's aliases and their history */
     get: operations["listAliases"];
@@ -195,7 +216,7 @@ export type components = {
       id: string;
       versionId: string;
       /** @enum {string} */
-      action: "deployed" | "undeployed" | "deploy_failed" | "undeploy_failed";
+      action: "deployed" | "undeployed" | "deploy_failed" | "undeploy_failed" | "rollout_step";
       endpoint: string | null;
       deployedModelId: string | null;
       actor: string;
@@ -1506,6 +1527,601 @@ export type operations = {
       };
       /** @description NOT_DEPLOYED */
       409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** The rollout of a challenger version, with every step */
+  getRollout: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description The rollout */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            endpoint: string;
+            champion: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            challenger: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            plan: {
+              steps: {
+                  trafficPercent: number;
+                  bakeMinutes: number;
+                }[];
+              /**
+               * @default {
+               *   "maxErrorRate": 0.05,
+               *   "minPredictions": 20
+               * }
+               */
+              guards: {
+                /** @default 0.05 */
+                maxErrorRate: number;
+                maxP95LatencyMs?: number;
+                minOnlineMetric?: {
+                  name: string;
+                  min: number;
+                };
+                /** @default 20 */
+                minPredictions: number;
+              };
+            };
+            /** @enum {string} */
+            status: "running" | "completed" | "rolled_back";
+            stepIndex: number;
+            stepStartedAt: string;
+            startedAt: string;
+            startedBy: string;
+            /** @default null */
+            onlineMetric: number | null;
+            steps: ({
+                /** @enum {string} */
+                action: "started" | "advanced" | "completed" | "promoted" | "rolled_back" | "auto_rolled_back";
+                at: string;
+                actor: string;
+                reason: string | null;
+                trafficPercent: number;
+                stepIndex: number;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Start a canary rollout of a deployed challenger beside its champion
+   * @description The plan's steps (rising to 100 %) each bake their minutes; the minute job advances them and rolls back when a guard (error rate, p95 latency, online metric) is breached.
+   */
+  startRollout: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          plan: {
+            steps: {
+                trafficPercent: number;
+                bakeMinutes: number;
+              }[];
+            /**
+             * @default {
+             *   "maxErrorRate": 0.05,
+             *   "minPredictions": 20
+             * }
+             */
+            guards?: {
+              /** @default 0.05 */
+              maxErrorRate?: number;
+              maxP95LatencyMs?: number;
+              minOnlineMetric?: {
+                name: string;
+                min: number;
+              };
+              /** @default 20 */
+              minPredictions?: number;
+            };
+          };
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The rollout at its first step */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            endpoint: string;
+            champion: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            challenger: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            plan: {
+              steps: {
+                  trafficPercent: number;
+                  bakeMinutes: number;
+                }[];
+              /**
+               * @default {
+               *   "maxErrorRate": 0.05,
+               *   "minPredictions": 20
+               * }
+               */
+              guards: {
+                /** @default 0.05 */
+                maxErrorRate: number;
+                maxP95LatencyMs?: number;
+                minOnlineMetric?: {
+                  name: string;
+                  min: number;
+                };
+                /** @default 20 */
+                minPredictions: number;
+              };
+            };
+            /** @enum {string} */
+            status: "running" | "completed" | "rolled_back";
+            stepIndex: number;
+            stepStartedAt: string;
+            startedAt: string;
+            startedBy: string;
+            /** @default null */
+            onlineMetric: number | null;
+            steps: ({
+                /** @enum {string} */
+                action: "started" | "advanced" | "completed" | "promoted" | "rolled_back" | "auto_rolled_back";
+                at: string;
+                actor: string;
+                reason: string | null;
+                trafficPercent: number;
+                stepIndex: number;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_DEPLOYED, CONFLICT, TRAFFIC_CHANGED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Give the challenger all traffic now and retire the champion */
+  promoteRollout: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody?: {
+      content: {
+        "application/json": {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The completed rollout */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            endpoint: string;
+            champion: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            challenger: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            plan: {
+              steps: {
+                  trafficPercent: number;
+                  bakeMinutes: number;
+                }[];
+              /**
+               * @default {
+               *   "maxErrorRate": 0.05,
+               *   "minPredictions": 20
+               * }
+               */
+              guards: {
+                /** @default 0.05 */
+                maxErrorRate: number;
+                maxP95LatencyMs?: number;
+                minOnlineMetric?: {
+                  name: string;
+                  min: number;
+                };
+                /** @default 20 */
+                minPredictions: number;
+              };
+            };
+            /** @enum {string} */
+            status: "running" | "completed" | "rolled_back";
+            stepIndex: number;
+            stepStartedAt: string;
+            startedAt: string;
+            startedBy: string;
+            /** @default null */
+            onlineMetric: number | null;
+            steps: ({
+                /** @enum {string} */
+                action: "started" | "advanced" | "completed" | "promoted" | "rolled_back" | "auto_rolled_back";
+                at: string;
+                actor: string;
+                reason: string | null;
+                trafficPercent: number;
+                stepIndex: number;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_DEPLOYED, CONFLICT, TRAFFIC_CHANGED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Hand all traffic back to the champion and stop the rollout */
+  rollBackRollout: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody?: {
+      content: {
+        "application/json": {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The rolled-back rollout */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            endpoint: string;
+            champion: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            challenger: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            plan: {
+              steps: {
+                  trafficPercent: number;
+                  bakeMinutes: number;
+                }[];
+              /**
+               * @default {
+               *   "maxErrorRate": 0.05,
+               *   "minPredictions": 20
+               * }
+               */
+              guards: {
+                /** @default 0.05 */
+                maxErrorRate: number;
+                maxP95LatencyMs?: number;
+                minOnlineMetric?: {
+                  name: string;
+                  min: number;
+                };
+                /** @default 20 */
+                minPredictions: number;
+              };
+            };
+            /** @enum {string} */
+            status: "running" | "completed" | "rolled_back";
+            stepIndex: number;
+            stepStartedAt: string;
+            startedAt: string;
+            startedBy: string;
+            /** @default null */
+            onlineMetric: number | null;
+            steps: ({
+                /** @enum {string} */
+                action: "started" | "advanced" | "completed" | "promoted" | "rolled_back" | "auto_rolled_back";
+                at: string;
+                actor: string;
+                reason: string | null;
+                trafficPercent: number;
+                stepIndex: number;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_DEPLOYED, CONFLICT, TRAFFIC_CHANGED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Report the latest value of the online metric the rollout's plan guards */
+  reportRolloutMetric: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name: string;
+          value: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Recorded; the next check of the minute job judges by it */
+      204: {
+        content: never;
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

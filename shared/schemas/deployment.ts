@@ -58,7 +58,7 @@ export const AliasMoveBody = z.strictObject({
   expectedVersion: AliasVersionInput.nullable().optional(),
 });
 
-export const DEPLOYMENT_ACTIONS = ['deployed', 'undeployed', 'deploy_failed', 'undeploy_failed'] as const;
+export const DEPLOYMENT_ACTIONS = ['deployed', 'undeployed', 'deploy_failed', 'undeploy_failed', 'rollout_step'] as const;
 
 /** `versions/{id}/deployments/{entryId}`: one per deploy or undeploy attempt. */
 export const DeploymentHistoryEntry = z.object({

@@ -37,3 +37,47 @@ export const RolloutPlan = z
     if (last && last.trafficPercent !== 100) ctx.addIssue({ code: 'custom', path: ['steps', plan.steps.length - 1, 'trafficPercent'], message: 'the last step must take 100' });
   });
 export type RolloutPlan = z.output<typeof RolloutPlan>;
+
+export const ROLLOUT_STATUSES = ['running', 'completed', 'rolled_back'] as const;
+export const ROLLOUT_STEP_ACTIONS = ['started', 'advanced', 'completed', 'promoted', 'rolled_back', 'auto_rolled_back'] as const;
+
+/** One traffic change of a rollout, with who made it and why (also in the challenger's deployment history). */
+export const RolloutStepRecord = z.object({
+  action: z.enum(ROLLOUT_STEP_ACTIONS),
+  at: z.string(),
+  actor: z.string(),
+  reason: z.string().nullable(),
+  /** The challenger's share after the change. */
+  trafficPercent: z.number().int(),
+  stepIndex: z.number().int(),
+});
+export type RolloutStepRecord = z.infer<typeof RolloutStepRecord>;
+
+/** `rollouts/{challengerVersionId}` */
+export const Rollout = z.object({
+  id: z.string(),
+  endpoint: z.string(),
+  champion: z.object({ versionId: z.string(), deployedModelId: z.string() }),
+  challenger: z.object({ versionId: z.string(), deployedModelId: z.string() }),
+  plan: RolloutPlan,
+  status: z.enum(ROLLOUT_STATUSES),
+  stepIndex: z.number().int(),
+  stepStartedAt: z.string(),
+  startedAt: z.string(),
+  startedBy: z.string(),
+  /** Latest value of the plan's online metric the caller reported (POST …/rollout/metric). */
+  onlineMetric: z.number().nullable().default(null),
+  steps: z.array(RolloutStepRecord),
+});
+export type Rollout = z.infer<typeof Rollout>;
+
+/** `POST /api/models/{id}/rollout`: the challenger (deployed beside the champion) and its plan. */
+export const StartRolloutRequest = z.strictObject({
+  plan: RolloutPlan,
+  reason: z.string().trim().max(500).optional(),
+});
+export type StartRolloutRequest = z.output<typeof StartRolloutRequest>;
+
+/** `POST /api/models/{id}/rollout/promote|rollback` */
+export const RolloutActionRequest = z.strictObject({ reason: z.string().trim().max(500).optional() });
+export type RolloutActionRequest = z.output<typeof RolloutActionRequest>;

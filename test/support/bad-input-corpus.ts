@@ -76,6 +76,8 @@ interface BodySample {
   required: Record<string, unknown>;
   optional: Record<string, unknown>;
   identifiers: string[];
+  /** Number fields that take any real number (the -1 and 1.5 cases are valid there). */
+  realNumbers?: string[];
 }
 
 function bodySamples(s: CorpusSamples): Record<string, BodySample> {
@@ -86,6 +88,14 @@ function bodySamples(s: CorpusSamples): Record<string, BodySample> {
       identifiers: ['machineType'],
     },
     'POST /api/models/:id/undeploy': { required: {}, optional: { reason: 'bad-input corpus' }, identifiers: [] },
+    'POST /api/models/:id/rollout': {
+      required: { plan: { steps: [{ trafficPercent: 10, bakeMinutes: 5 }, { trafficPercent: 100, bakeMinutes: 0 }] } },
+      optional: { reason: 'bad-input corpus' },
+      identifiers: [],
+    },
+    'POST /api/models/:id/rollout/promote': { required: {}, optional: { reason: 'bad-input corpus' }, identifiers: [] },
+    'POST /api/models/:id/rollout/rollback': { required: {}, optional: { reason: 'bad-input corpus' }, identifiers: [] },
+    'POST /api/models/:id/rollout/metric': { required: { name: 'ctr', value: 0.1 }, optional: {}, identifiers: ['name'], realNumbers: ['value'] },
     'POST /api/models/:id/predict': { required: { instances: [{ user: 'u-1' }] }, optional: { parameters: { topK: 5 } }, identifiers: [] },
     'PUT /api/families/:familyId/aliases/:alias': { required: { version: 1 }, optional: { expectedVersion: 1 }, identifiers: [] },
     'POST /api/training-schedules': {
@@ -348,7 +358,8 @@ function bodyCases(base: Base, sample: BodySample): BadRequest[] {
     }
   }
   for (const [key, value] of Object.entries(full)) {
-    for (const wrong of wrongTypes(value)) cases.push(json('wrong-type', `${key} = ${JSON.stringify(wrong)}`, { ...sample.required, [key]: wrong }));
+    const wrongs = sample.realNumbers?.includes(key) ? wrongTypes(value).filter((w) => typeof w !== 'number') : wrongTypes(value);
+    for (const wrong of wrongs) cases.push(json('wrong-type', `${key} = ${JSON.stringify(wrong)}`, { ...sample.required, [key]: wrong }));
     if (typeof value !== 'string') continue;
     const set = (v: string) => ({ ...sample.required, [key]: v });
     cases.push(

@@ -15,6 +15,9 @@ import { DEFAULT_OPERATION_TUNING, VertexServing } from '../adapters/vertex/endp
 import { VertexPrediction } from '../adapters/vertex/prediction';
 import { CloudMonitoringFigures, lazyMonitoringClient } from '../adapters/monitoring/prediction-figures';
 import { ServingMonitor } from '../app/serving-monitor';
+import { RolloutService } from '../app/rollouts';
+import { FirestoreRolloutStore } from '../adapters/firestore/rollout-store';
+import { rolloutRoutes } from '../http/routes/rollout-routes';
 import type { OperationTuning } from '../adapters/vertex/grpc-errors';
 import { AliasService, createVersionRefResolver, type VersionRefResolver } from '../app/aliases';
 import { DeploymentService } from '../app/deployments';
@@ -48,6 +51,8 @@ export interface RegistryWrites {
   deployments: DeploymentService;
   predictions: PredictionService;
   monitor: ServingMonitor;
+  /** Canary rollouts; `advance()` is the minute job's part. */
+  rollouts: RolloutService;
   aliases: AliasService;
   lifecycle: VersionLifecycle;
   drainer: OutboxDrainer;
@@ -85,15 +90,21 @@ export function buildRegistryWrites(
   const aliasStore = new FirestoreAliasStore(firestore, ids);
   const aliases = new AliasService({ store: aliasStore, mirror: new VertexAliasMirror(modelClient.provider), events, flusher: drainer, clock, log });
   const deploymentStore = new FirestoreDeploymentStore(firestore);
+  const serving = new VertexServing(endpointClient.provider, config.vertex, {
+    ...DEFAULT_OPERATION_TUNING, timeoutMs: config.deploy.operationTimeoutMs, ...overrides.operationTuning,
+  });
   const deployments = new DeploymentService({
     store: deploymentStore,
-    serving: new VertexServing(endpointClient.provider, config.vertex, {
-      ...DEFAULT_OPERATION_TUNING, timeoutMs: config.deploy.operationTimeoutMs, ...overrides.operationTuning,
-    }),
+    serving,
     events, flusher: drainer, clock, ids, log, leaseMs: config.deploy.leaseMs,
   });
   const predictions = new PredictionService({ versions, deployments: deploymentStore, gateway: new VertexPrediction(predictionClient.provider) });
-  const monitor = new ServingMonitor({ versions, figures: new CloudMonitoringFigures(monitoringClient.provider, config.monitoring.project), clock });
+  const figures = new CloudMonitoringFigures(monitoringClient.provider, config.monitoring.project);
+  const monitor = new ServingMonitor({ versions, figures, clock });
+  const rollouts = new RolloutService({
+    versions, deployments: deploymentStore, deploy: deployments, serving, figures, store: new FirestoreRolloutStore(firestore),
+    events, flusher: drainer, clock, ids, log,
+  });
   const blobs = overrides.blobs !== undefined
     ? overrides.blobs
     : config.registryBucket
@@ -103,8 +114,8 @@ export function buildRegistryWrites(
   const resolveVersionRef = createVersionRefResolver(aliasStore);
 
   return {
-    routes: [...deploymentRoutes(deployments, resolveVersionRef), ...predictionRoutes(predictions, resolveVersionRef), ...monitoringRoutes(monitor, resolveVersionRef), ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef)],
-    resolveVersionRef, deployments, predictions, monitor, aliases, lifecycle, drainer,
+    routes: [...deploymentRoutes(deployments, resolveVersionRef), ...predictionRoutes(predictions, resolveVersionRef), ...monitoringRoutes(monitor, resolveVersionRef), ...rolloutRoutes(rollouts, resolveVersionRef), ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef)],
+    resolveVersionRef, deployments, predictions, monitor, rollouts, aliases, lifecycle, drainer,
     async close() {
       await Promise.all([endpointClient.close((c) => c.close()), modelClient.close((c) => c.close()), predictionClient.close((c) => c.close()), monitoringClient.close((c) => c.close()), pubsub.close((c) => c.close())]);
     },

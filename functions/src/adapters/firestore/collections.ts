@@ -19,4 +19,6 @@ export const COLLECTIONS = {
   deletedVersions: 'deletedVersions',
   /** Each KMS key version that signed a version, with its public PEM (GET /api/signing-key). */
   signingKeys: 'signingKeys',
+  /** Canary rollouts, one per challenger version: plan, step, and every traffic change. */
+  rollouts: 'rollouts',
 } as const;
