@@ -8,6 +8,8 @@ export interface StackServices {
   vertex: { rest: string; grpc: string };
   scheduler: { rest: string; grpc: string };
   kms: { grpc: string };
+  /** Cloud Monitoring twin (MetricService.ListTimeSeries). */
+  monitoring: { grpc: string };
   /** Google's emulators, as their *_EMULATOR_HOST values (`127.0.0.1:port`). */
   firestore: string;
   pubsub: string;

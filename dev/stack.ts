@@ -27,6 +27,7 @@ import { freePort } from './lib/free-port';
 import { startGcsTwin, type GcsTwin } from './twins/gcs';
 import { startVertexTwin, type VertexTwin } from './twins/vertex';
 import { startKmsTwin, type KmsTwin } from './twins/kms';
+import { startMonitoringTwin, type MonitoringTwin } from './twins/monitoring';
 import { signDevToken } from '../functions/src/http/token-verifiers';
 import { startFirestoreEmulator, type FirestoreEmulator } from './emulators/firestore';
 import { startPubSubEmulator, type PubSubEmulator } from './emulators/pubsub';
@@ -59,6 +60,8 @@ export interface Stack {
   vertex: VertexTwin;
   scheduler: SchedulerTwin;
   kms: KmsTwin;
+  /** Cloud Monitoring twin: the Vertex twin's online predictions as prediction/online/* metrics. */
+  monitoring: MonitoringTwin;
   /** The KMS key versions are signed with (its newest enabled version). */
   signingKey: string;
   pubsub: PubSubEmulator;
@@ -157,6 +160,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     runner: toyTrainerRunner({ storageUrl: gcs.url }),
   });
   const scheduler = await startSchedulerTwin();
+  const monitoring = await startMonitoringTwin({ predictions: () => vertex.predictions.records() });
   // Cloud KMS twin: versions are signed with its key, kept under the data directory across restarts.
   const signingKey = `projects/${projectId}/locations/${LOCATION}/keyRings/registry/cryptoKeys/model-signing`;
   const kms = await startKmsTwin({ stateFile: join(stateDir, 'kms.json'), signingKeys: [signingKey] });
@@ -187,6 +191,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     TRIGGER_URL: triggerUrl, OIDC_JWKS_URL: scheduler.jwksUrl, OIDC_ISSUER: scheduler.issuer,
     EVENTS_TOPIC, PUBSUB_API_ENDPOINT: pubsub.host,
     SIGNING_KEY: signingKey, KMS_API_ENDPOINT: '127.0.0.1', KMS_API_PORT: String(kms.port),
+    MONITORING_API_ENDPOINT: '127.0.0.1', MONITORING_API_PORT: String(monitoring.port),
   };
   const servers = [
     await serve('register', registerPort, () => cloudEvent('register', buildRegister(parseRegisterConfig(env)))),
@@ -225,6 +230,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       vertex: { rest: vertex.restUrl, grpc: vertex.address },
       scheduler: { rest: scheduler.restUrl, grpc: scheduler.address },
       kms: { grpc: kms.address },
+      monitoring: { grpc: monitoring.address },
       firestore: firestore.host, pubsub: pubsub.host,
       functions: { register: `http://127.0.0.1:${registerPort}/`, trigger: triggerUrl, syncRuns: syncUrl },
     },
@@ -232,7 +238,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   if (dataDir) writeFileSync(join(dataDir, STACK_FILE), JSON.stringify(manifest, null, 2));
 
   return {
-    url, projectId, location: LOCATION, manifest, firestore, dataDir, gcs, vertex, scheduler, kms, signingKey, pubsub, pushesBucket: PUSHES_BUCKET, registryBucket: REGISTRY_BUCKET,
+    url, projectId, location: LOCATION, manifest, firestore, dataDir, gcs, vertex, scheduler, kms, monitoring, signingKey, pubsub, pushesBucket: PUSHES_BUCKET, registryBucket: REGISTRY_BUCKET,
     token: (role, email = `${role}@localhost`) => signDevToken(secret, { role, email }),
     async stop() {
       await new Promise<void>((ok) => front.close(() => ok()));
@@ -247,6 +253,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await scheduler.stop();
       await vertex.stop();
       await kms.stop();
+      await monitoring.stop();
       if (dataDir) rmSync(join(dataDir, STACK_FILE), { force: true });
       else rmSync(stateDir, { recursive: true, force: true });
       if (dataDir) {

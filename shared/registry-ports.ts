@@ -20,6 +20,8 @@ export interface EndpointState {
   name: string;
   deployedModels: DeployedModelRef[];
   trafficSplit: TrafficSplit;
+  /** Changes with every change of the endpoint: what a traffic update is guarded by. */
+  etag: string | null;
 }
 
 export interface DeployModelCall {
@@ -45,6 +47,85 @@ export interface ServingGateway {
   deploy(call: DeployModelCall): Promise<{ deployedModelId: string }>;
   /** `absent` when the endpoint or deployed model no longer exists (nothing left to undeploy). */
   undeploy(call: { endpoint: string; deployedModelId: string; trafficSplit: TrafficSplit | null }): Promise<'undeployed' | 'absent'>;
+  /**
+   * Sets the endpoint's split if it is still at `etag` (UpdateEndpoint with the etag): a CONFLICT
+   * (`TRAFFIC_CHANGED`) when someone changed the endpoint since it was read, so no change is lost.
+   */
+  setTraffic(call: { endpoint: string; trafficSplit: TrafficSplit; etag: string }): Promise<EndpointState>;
+}
+
+// ---------------------------------------------------------------- online prediction
+
+export interface PredictCall {
+  endpoint: string;
+  instances: unknown[];
+  parameters?: unknown;
+}
+
+export interface PredictAnswer {
+  predictions: unknown[];
+  deployedModelId: string;
+  model: string;
+  modelVersionId: string;
+}
+
+/** Vertex AI PredictionService.predict on an endpoint. */
+export interface PredictionGateway {
+  predict(call: PredictCall): Promise<PredictAnswer>;
+}
+
+// ---------------------------------------------------------------- live serving figures (Cloud Monitoring)
+
+export interface FiguresQuery {
+  endpoint: string;
+  deployedModelId: string;
+  start: Date;
+  end: Date;
+  /** Width of each bucket of the series. */
+  bucketMs: number;
+}
+
+export interface FiguresBucket {
+  start: string;
+  end: string;
+  predictions: number;
+  errors: number;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+}
+
+export interface ServingFigures {
+  predictions: number;
+  errors: number;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+  /** Oldest first; buckets without predictions are left out. */
+  buckets: FiguresBucket[];
+}
+
+/** One deployed model's online prediction figures over a window. */
+export interface ServingFiguresReader {
+  figures(query: FiguresQuery): Promise<ServingFigures>;
+}
+
+// ---------------------------------------------------------------- canary rollouts
+
+export interface RolloutStepWrite {
+  rollout: import('./schemas/rollout').Rollout;
+  /** The endpoint's split after the change: every version deployed there records its share. */
+  trafficSplit: TrafficSplit;
+  history: DeploymentHistoryEntry;
+  event: RegistryEvent;
+  /** The status the rollout must still have (so that two callers cannot both act on it). */
+  expectedStatus: 'running' | null;
+}
+
+export interface RolloutStore {
+  get(challengerVersionId: string): Promise<import('./schemas/rollout').Rollout | null>;
+  running(): Promise<import('./schemas/rollout').Rollout[]>;
+  /** The one place a rollout step is recorded: rollout, traffic shares, history and event in one transaction. */
+  recordStep(write: RolloutStepWrite): Promise<void>;
+  setOnlineMetric(challengerVersionId: string, value: number): Promise<void>;
 }
 
 // ---------------------------------------------------------------- Vertex AI model aliases

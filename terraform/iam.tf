@@ -246,3 +246,30 @@ resource "google_project_iam_member" "events_vertex" {
   role    = "roles/aiplatform.user"
   member  = "serviceAccount:${google_service_account.events.email}"
 }
+
+# Serving figures (the Deployment tab's charts, canary rollout guards) are Vertex AI's
+# prediction/online/* metrics in Cloud Monitoring: reading time series is all they need, so a
+# custom role with that one permission rather than roles/monitoring.viewer (dashboards, alerting, ...).
+resource "google_project_iam_custom_role" "serving_figures_reader" {
+  project     = var.project_id
+  role_id     = "registryServingFiguresReader"
+  title       = "Model registry serving figures reader"
+  description = "Reads Vertex AI online prediction metrics (monitoring.timeSeries.list) for the registry's monitoring and canary guards."
+  permissions = ["monitoring.timeSeries.list"]
+}
+
+# The API answers GET /api/models/{id}/monitoring. Its predict route (aiplatform.endpoints.predict)
+# and rollout traffic changes (aiplatform.endpoints.get/update) are in roles/aiplatform.user, granted above.
+resource "google_project_iam_member" "api_reads_serving_figures" {
+  project = var.project_id
+  role    = google_project_iam_custom_role.serving_figures_reader.id
+  member  = "serviceAccount:${google_service_account.api.email}"
+}
+
+# The minute job judges running rollouts on the same figures; its traffic changes and the champion's
+# undeploy (aiplatform.endpoints.update/undeploy) are in its roles/aiplatform.user grant above.
+resource "google_project_iam_member" "events_reads_serving_figures" {
+  project = var.project_id
+  role    = google_project_iam_custom_role.serving_figures_reader.id
+  member  = "serviceAccount:${google_service_account.events.email}"
+}

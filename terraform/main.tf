@@ -10,6 +10,8 @@ resource "google_project_service" "apis" {
     "cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com", "artifactregistry.googleapis.com",
     "eventarc.googleapis.com", "pubsub.googleapis.com", "firestore.googleapis.com", "firebaserules.googleapis.com",
     "storage.googleapis.com", "aiplatform.googleapis.com", "cloudscheduler.googleapis.com", "iam.googleapis.com", "cloudkms.googleapis.com",
+    # Vertex AI online prediction metrics (serving figures, canary guards).
+    "monitoring.googleapis.com",
   ])
   service            = each.value
   disable_on_destroy = false

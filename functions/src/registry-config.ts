@@ -12,6 +12,8 @@ export interface RegistryWritesConfig {
   projectId: string;
   firestoreDatabase: string;
   vertex: GoogleApiTarget;
+  /** Cloud Monitoring, where Vertex AI's online prediction figures are read (the Deployment tab, canary guards). */
+  monitoring: { project: string; apiEndpoint: string | null; port: number | null };
   events: {
     /** Topic id in the project, or `projects/<p>/topics/<t>`. */
     topic: string;
@@ -47,6 +49,8 @@ const rules = {
   VERTEX_LOCATION: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, 'must be a Vertex AI region such as us-central1').default('us-central1'),
   VERTEX_API_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name or address (no scheme, no port)').optional(),
   VERTEX_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  MONITORING_API_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name or address (no scheme, no port)').optional(),
+  MONITORING_API_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   EVENTS_TOPIC: z.string().regex(/^(projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/topics\/)?[A-Za-z][A-Za-z0-9._~+%-]{2,254}$/, 'must be a Pub/Sub topic id or projects/<p>/topics/<t>').default('registry-events'),
   EVENTS_SOURCE: z.string().min(1).max(500).optional(),
   PUBSUB_API_ENDPOINT: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, 'must be host:port').optional(),
@@ -68,6 +72,12 @@ export function parseRegistryWritesConfig(env: NodeJS.ProcessEnv = process.env):
     projectId,
     firestoreDatabase: read(env, 'FIRESTORE_DATABASE'),
     vertex: googleApiTarget(read(env, 'VERTEX_PROJECT') ?? projectId, read(env, 'VERTEX_LOCATION'), read(env, 'VERTEX_API_ENDPOINT'), read(env, 'VERTEX_API_PORT')),
+    // Vertex AI writes its metrics to the project that holds the endpoints.
+    monitoring: {
+      project: read(env, 'VERTEX_PROJECT') ?? projectId,
+      apiEndpoint: read(env, 'MONITORING_API_ENDPOINT') ?? null,
+      port: read(env, 'MONITORING_API_PORT') ?? null,
+    },
     events: {
       topic: read(env, 'EVENTS_TOPIC'),
       source: read(env, 'EVENTS_SOURCE') ?? defaultEventSource(projectId),

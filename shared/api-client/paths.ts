@@ -45,6 +45,41 @@ export type paths = {
     /** Deploy and undeploy history of a version */
     get: operations["listDeployments"];
   };
+  "/api/models/{id}/predict": {
+    /**
+     * Send instances to the endpoint a version is deployed on (Vertex AI online prediction)
+     * @description Vertex AI picks the deployed model by the endpoint's traffic split: `answeredBy` says which one answered. At most 1.5 MB of instances and parameters.
+     */
+    post: operations["predict"];
+  };
+  "/api/models/{id}/monitoring": {
+    /**
+     * Predictions, errors and p50/p95 latency of a deployed version (Cloud Monitoring)
+     * @description `window` hour (5-minute buckets) or day (1-hour buckets); from Vertex AI's `prediction/online/*` metrics.
+     */
+    get: operations["getServingFigures"];
+  };
+  "/api/models/{id}/rollout": {
+    /** The rollout of a challenger version, with every step */
+    get: operations["getRollout"];
+    /**
+     * Start a canary rollout of a deployed challenger beside its champion
+     * @description The plan's steps (rising to 100 %) each bake their minutes; the minute job advances them and rolls back when a guard (error rate, p95 latency, online metric) is breached.
+     */
+    post: operations["startRollout"];
+  };
+  "/api/models/{id}/rollout/promote": {
+    /** Give the challenger all traffic now and retire the champion */
+    post: operations["promoteRollout"];
+  };
+  "/api/models/{id}/rollout/rollback": {
+    /** Hand all traffic back to the champion and stop the rollout */
+    post: operations["rollBackRollout"];
+  };
+  "/api/models/{id}/rollout/metric": {
+    /** Report the latest value of the online metric the rollout's plan guards */
+    post: operations["reportRolloutMetric"];
+  };
   "/api/families/{familyId}/aliases": {
     /** A family's aliases and their history */
     get: operations["listAliases"];
@@ -212,7 +247,7 @@ export type components = {
       id: string;
       versionId: string;
       /** @enum {string} */
-      action: "deployed" | "undeployed" | "deploy_failed" | "undeploy_failed";
+      action: "deployed" | "undeployed" | "deploy_failed" | "undeploy_failed" | "rollout_step";
       endpoint: string | null;
       deployedModelId: string | null;
       actor: string;
@@ -1329,6 +1364,795 @@ export type operations = {
       };
       /** @description NOT_FOUND */
       404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Send instances to the endpoint a version is deployed on (Vertex AI online prediction)
+   * @description Vertex AI picks the deployed model by the endpoint's traffic split: `answeredBy` says which one answered. At most 1.5 MB of instances and parameters.
+   */
+  predict: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          instances: {
+              [key: string]: unknown;
+            }[];
+          parameters?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description The predictions, who answered and the latency */
+      200: {
+        content: {
+          "application/json": {
+            versionId: string;
+            predictions: unknown[];
+            answeredBy: {
+              endpoint: string;
+              deployedModelId: string;
+              model: string;
+              modelVersionId: string;
+              versionId: string | null;
+            };
+            latencyMs: number;
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_DEPLOYED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED, PREDICTION_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Predictions, errors and p50/p95 latency of a deployed version (Cloud Monitoring)
+   * @description `window` hour (5-minute buckets) or day (1-hour buckets); from Vertex AI's `prediction/online/*` metrics.
+   */
+  getServingFigures: {
+    parameters: {
+      query?: {
+        window?: "hour" | "day";
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Totals over the window and the buckets */
+      200: {
+        content: {
+          "application/json": {
+            versionId: string;
+            endpoint: string;
+            deployedModelId: string;
+            trafficPercent: number;
+            /** @enum {string} */
+            window: "hour" | "day";
+            start: string;
+            end: string;
+            bucketMinutes: number;
+            predictions: number;
+            errors: number;
+            p50LatencyMs: number | null;
+            p95LatencyMs: number | null;
+            buckets: ({
+                start: string;
+                end: string;
+                predictions: number;
+                errors: number;
+                p50LatencyMs: number | null;
+                p95LatencyMs: number | null;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_DEPLOYED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** The rollout of a challenger version, with every step */
+  getRollout: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description The rollout */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            endpoint: string;
+            champion: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            challenger: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            plan: {
+              steps: {
+                  trafficPercent: number;
+                  bakeMinutes: number;
+                }[];
+              /**
+               * @default {
+               *   "maxErrorRate": 0.05,
+               *   "minPredictions": 20
+               * }
+               */
+              guards: {
+                /** @default 0.05 */
+                maxErrorRate: number;
+                maxP95LatencyMs?: number;
+                minOnlineMetric?: {
+                  name: string;
+                  min: number;
+                };
+                /** @default 20 */
+                minPredictions: number;
+              };
+            };
+            /** @enum {string} */
+            status: "running" | "completed" | "rolled_back";
+            stepIndex: number;
+            stepStartedAt: string;
+            startedAt: string;
+            startedBy: string;
+            /** @default null */
+            onlineMetric: number | null;
+            steps: ({
+                /** @enum {string} */
+                action: "started" | "advanced" | "completed" | "promoted" | "rolled_back" | "auto_rolled_back";
+                at: string;
+                actor: string;
+                reason: string | null;
+                trafficPercent: number;
+                stepIndex: number;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * Start a canary rollout of a deployed challenger beside its champion
+   * @description The plan's steps (rising to 100 %) each bake their minutes; the minute job advances them and rolls back when a guard (error rate, p95 latency, online metric) is breached.
+   */
+  startRollout: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          plan: {
+            steps: {
+                trafficPercent: number;
+                bakeMinutes: number;
+              }[];
+            /**
+             * @default {
+             *   "maxErrorRate": 0.05,
+             *   "minPredictions": 20
+             * }
+             */
+            guards?: {
+              /** @default 0.05 */
+              maxErrorRate?: number;
+              maxP95LatencyMs?: number;
+              minOnlineMetric?: {
+                name: string;
+                min: number;
+              };
+              /** @default 20 */
+              minPredictions?: number;
+            };
+          };
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The rollout at its first step */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            endpoint: string;
+            champion: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            challenger: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            plan: {
+              steps: {
+                  trafficPercent: number;
+                  bakeMinutes: number;
+                }[];
+              /**
+               * @default {
+               *   "maxErrorRate": 0.05,
+               *   "minPredictions": 20
+               * }
+               */
+              guards: {
+                /** @default 0.05 */
+                maxErrorRate: number;
+                maxP95LatencyMs?: number;
+                minOnlineMetric?: {
+                  name: string;
+                  min: number;
+                };
+                /** @default 20 */
+                minPredictions: number;
+              };
+            };
+            /** @enum {string} */
+            status: "running" | "completed" | "rolled_back";
+            stepIndex: number;
+            stepStartedAt: string;
+            startedAt: string;
+            startedBy: string;
+            /** @default null */
+            onlineMetric: number | null;
+            steps: ({
+                /** @enum {string} */
+                action: "started" | "advanced" | "completed" | "promoted" | "rolled_back" | "auto_rolled_back";
+                at: string;
+                actor: string;
+                reason: string | null;
+                trafficPercent: number;
+                stepIndex: number;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_DEPLOYED, CONFLICT, TRAFFIC_CHANGED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Give the challenger all traffic now and retire the champion */
+  promoteRollout: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody?: {
+      content: {
+        "application/json": {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The completed rollout */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            endpoint: string;
+            champion: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            challenger: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            plan: {
+              steps: {
+                  trafficPercent: number;
+                  bakeMinutes: number;
+                }[];
+              /**
+               * @default {
+               *   "maxErrorRate": 0.05,
+               *   "minPredictions": 20
+               * }
+               */
+              guards: {
+                /** @default 0.05 */
+                maxErrorRate: number;
+                maxP95LatencyMs?: number;
+                minOnlineMetric?: {
+                  name: string;
+                  min: number;
+                };
+                /** @default 20 */
+                minPredictions: number;
+              };
+            };
+            /** @enum {string} */
+            status: "running" | "completed" | "rolled_back";
+            stepIndex: number;
+            stepStartedAt: string;
+            startedAt: string;
+            startedBy: string;
+            /** @default null */
+            onlineMetric: number | null;
+            steps: ({
+                /** @enum {string} */
+                action: "started" | "advanced" | "completed" | "promoted" | "rolled_back" | "auto_rolled_back";
+                at: string;
+                actor: string;
+                reason: string | null;
+                trafficPercent: number;
+                stepIndex: number;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_DEPLOYED, CONFLICT, TRAFFIC_CHANGED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Hand all traffic back to the champion and stop the rollout */
+  rollBackRollout: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody?: {
+      content: {
+        "application/json": {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The rolled-back rollout */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            endpoint: string;
+            champion: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            challenger: {
+              versionId: string;
+              deployedModelId: string;
+            };
+            plan: {
+              steps: {
+                  trafficPercent: number;
+                  bakeMinutes: number;
+                }[];
+              /**
+               * @default {
+               *   "maxErrorRate": 0.05,
+               *   "minPredictions": 20
+               * }
+               */
+              guards: {
+                /** @default 0.05 */
+                maxErrorRate: number;
+                maxP95LatencyMs?: number;
+                minOnlineMetric?: {
+                  name: string;
+                  min: number;
+                };
+                /** @default 20 */
+                minPredictions: number;
+              };
+            };
+            /** @enum {string} */
+            status: "running" | "completed" | "rolled_back";
+            stepIndex: number;
+            stepStartedAt: string;
+            startedAt: string;
+            startedBy: string;
+            /** @default null */
+            onlineMetric: number | null;
+            steps: ({
+                /** @enum {string} */
+                action: "started" | "advanced" | "completed" | "promoted" | "rolled_back" | "auto_rolled_back";
+                at: string;
+                actor: string;
+                reason: string | null;
+                trafficPercent: number;
+                stepIndex: number;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_DEPLOYED, CONFLICT, TRAFFIC_CHANGED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** Report the latest value of the online metric the rollout's plan guards */
+  reportRolloutMetric: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name: string;
+          value: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Recorded; the next check of the minute job judges by it */
+      204: {
+        content: never;
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description CONFLICT */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE */
+      415: {
         content: {
           "application/json": components["schemas"]["Error"];
         };

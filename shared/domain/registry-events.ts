@@ -9,6 +9,8 @@ export const REGISTRY_EVENT_TYPES = [
   'version.registration_failed',
   'version.deployed',
   'version.undeployed',
+  /** A canary rollout changed the endpoint's traffic: started, advanced, completed, promoted or rolled back. */
+  'version.rollout_step',
   'alias.moved',
   'version.archived',
   'version.deleted',

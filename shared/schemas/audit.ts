@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { queryInteger, Slug } from './common';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './api';
 
-/** What the audit trail records (README "Audit trail"). `rollout.step` is reserved for canary rollouts. */
+/** What the audit trail records (README "Audit trail"). */
 export const AUDIT_KINDS = [
   'alias.moved', 'alias.removed', 'alias.refused', 'alias.approved',
   'version.deployed', 'version.undeployed', 'version.archived', 'version.deleted',

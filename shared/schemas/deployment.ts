@@ -61,7 +61,7 @@ export const AliasMoveBody = z.strictObject({
   reason: z.string().trim().max(500).optional(),
 });
 
-export const DEPLOYMENT_ACTIONS = ['deployed', 'undeployed', 'deploy_failed', 'undeploy_failed'] as const;
+export const DEPLOYMENT_ACTIONS = ['deployed', 'undeployed', 'deploy_failed', 'undeploy_failed', 'rollout_step'] as const;
 
 /** `versions/{id}/deployments/{entryId}`: one per deploy or undeploy attempt. */
 export const DeploymentHistoryEntry = z.object({

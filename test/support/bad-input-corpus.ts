@@ -76,6 +76,8 @@ interface BodySample {
   required: Record<string, unknown>;
   optional: Record<string, unknown>;
   identifiers: string[];
+  /** Number fields that take any real number (the -1 and 1.5 cases are valid there). */
+  realNumbers?: string[];
 }
 
 function bodySamples(s: CorpusSamples): Record<string, BodySample> {
@@ -94,6 +96,15 @@ function bodySamples(s: CorpusSamples): Record<string, BodySample> {
     },
     'POST /api/families/:familyId/aliases/:alias/approvals': { required: { version: 1 }, optional: { reason: 'bad-input corpus' }, identifiers: [] },
     'PUT /api/roles/:email': { required: { role: 'viewer' }, optional: { reason: 'bad-input corpus' }, identifiers: ['role'] },
+    'POST /api/models/:id/rollout': {
+      required: { plan: { steps: [{ trafficPercent: 10, bakeMinutes: 5 }, { trafficPercent: 100, bakeMinutes: 0 }] } },
+      optional: { reason: 'bad-input corpus' },
+      identifiers: [],
+    },
+    'POST /api/models/:id/rollout/promote': { required: {}, optional: { reason: 'bad-input corpus' }, identifiers: [] },
+    'POST /api/models/:id/rollout/rollback': { required: {}, optional: { reason: 'bad-input corpus' }, identifiers: [] },
+    'POST /api/models/:id/rollout/metric': { required: { name: 'ctr', value: 0.1 }, optional: {}, identifiers: ['name'], realNumbers: ['value'] },
+    'POST /api/models/:id/predict': { required: { instances: [{ user: 'u-1' }] }, optional: { parameters: { topK: 5 } }, identifiers: [] },
     'POST /api/training-schedules': {
       required: { name: 'bad-input', familyId: s.familyId, modelType: 'retrieval', type: 'daily', time: '03:00', timeZone: 'UTC', pipelineTemplate: 'gs://bad-input/pipeline.json' },
       optional: { parameters: { epochs: 3 } },
@@ -355,7 +366,8 @@ function bodyCases(base: Base, sample: BodySample): BadRequest[] {
     }
   }
   for (const [key, value] of Object.entries(full)) {
-    for (const wrong of wrongTypes(value)) cases.push(json('wrong-type', `${key} = ${JSON.stringify(wrong)}`, { ...sample.required, [key]: wrong }));
+    const wrongs = sample.realNumbers?.includes(key) ? wrongTypes(value).filter((w) => typeof w !== 'number') : wrongTypes(value);
+    for (const wrong of wrongs) cases.push(json('wrong-type', `${key} = ${JSON.stringify(wrong)}`, { ...sample.required, [key]: wrong }));
     if (typeof value !== 'string') continue;
     const set = (v: string) => ({ ...sample.required, [key]: v });
     cases.push(

@@ -8,8 +8,10 @@ import { DEPLOYER_ONLY, deployVersion, undeployVersion } from '../model-actions'
 import type { DeploymentEvent, VersionDetail } from '../types';
 import { errorBlock, loadingBlock, sectionTitle, table } from './parts';
 import { icon } from '../icons';
+import { playground } from './playground';
+import { servingCharts } from './serving-charts';
 
-const ACTIONS: Record<string, string> = { deployed: 'Deployed', undeployed: 'Undeployed', deploy_failed: 'Deploy failed', undeploy_failed: 'Undeploy failed' };
+const ACTIONS: Record<string, string> = { deployed: 'Deployed', undeployed: 'Undeployed', deploy_failed: 'Deploy failed', undeploy_failed: 'Undeploy failed', rollout_step: 'Rollout step' };
 
 function historyTable(events: DeploymentEvent[]): HTMLElement {
   if (events.length === 0) return h('p', { class: 'muted' }, 'No deployments recorded for this version.');
@@ -77,8 +79,8 @@ export function deploymentTab(ctx: AppContext, view: VersionDetail, history: Pro
     status,
     sectionTitle('Deployment History'),
     historySection(history),
-    sectionTitle('Prediction Test (Coming Soon)'),
-    h('div', { class: 'deploy-box disabled', 'aria-disabled': 'true' },
-      h('p', {}, 'Test the model with sample input'),
-      h('p', { class: 'muted' }, view.deployed ? '[Feature coming soon]' : '[Feature disabled - endpoint deployment required]')));
+    view.deployed ? sectionTitle('Serving (Cloud Monitoring)') : null,
+    servingCharts(ctx, view),
+    sectionTitle('Prediction Test'),
+    playground(ctx, view, deployer));
 }

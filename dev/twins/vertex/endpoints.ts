@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { grpc } from 'google-gax';
 import type { TwinContext } from './context';
-import { alreadyExists, failedPrecondition, fieldErrors, invalidArgument, notFound, required } from './errors';
+import { RpcError, alreadyExists, failedPrecondition, fieldErrors, invalidArgument, notFound, required } from './errors';
 import { checkLabels } from './labels';
 import { applyFilter, applyOrder, paginate, type FieldReader } from './listing';
 import type { ModelRegistry } from './models';
@@ -7,7 +9,7 @@ import { locationName } from './names';
 import { timestamp, timestampMs } from './time';
 import type {
   CreateEndpointRequest, DeployModelRequest, DeployedModel, Endpoint, GetEndpointRequest, ListEndpointsRequest,
-  ServiceHandlers, UndeployModelRequest,
+  ServiceHandlers, UndeployModelRequest, UpdateEndpointRequest,
 } from './types';
 
 const V1 = 'google.cloud.aiplatform.v1';
@@ -59,6 +61,20 @@ function checkResources(deployed: DeployedModel): void {
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+/**
+ * The endpoint's etag: a digest of what an update can race on (its deployed models, split and update time),
+ * so that any change — a deploy, an undeploy, an update — gives a new one.
+ */
+function etagOf(endpoint: Endpoint): string {
+  const basis = JSON.stringify([(endpoint.deployedModels ?? []).map((d) => d.id), endpoint.trafficSplit ?? {}, endpoint.updateTime ?? null, endpoint.displayName, endpoint.labels ?? {}]);
+  return createHash('sha256').update(basis).digest('base64url').slice(0, 22);
+}
+
+const withEtag = (endpoint: Endpoint): Endpoint => ({ ...copy(endpoint), etag: etagOf(endpoint) });
+
+// The fields UpdateEndpoint may change through its update_mask.
+const UPDATABLE = ['traffic_split', 'display_name', 'description', 'labels'] as const;
+
 export function endpointService(ctx: TwinContext, registry: ModelRegistry): ServiceHandlers {
   const { state, names, operations } = ctx;
 
@@ -90,14 +106,36 @@ export function endpointService(ctx: TwinContext, registry: ModelRegistry): Serv
       });
     },
 
-    GetEndpoint: (request: GetEndpointRequest) => copy(find(request.name)),
+    GetEndpoint: (request: GetEndpointRequest) => withEtag(find(request.name)),
+
+    /** As on Vertex: an etag that is not the endpoint's current one refuses the update (ABORTED), so no change is lost. */
+    UpdateEndpoint: (request: UpdateEndpointRequest) => {
+      const wanted = required(request.endpoint, 'endpoint');
+      const endpoint = find(wanted.name, 'endpoint.name');
+      const paths = request.updateMask?.paths ?? [];
+      if (!paths.length) throw fieldErrors([{ field: 'update_mask', description: 'Required field is not set.' }]);
+      const unknown = paths.filter((p) => !(UPDATABLE as readonly string[]).includes(p));
+      if (unknown.length) throw fieldErrors([{ field: 'update_mask', description: `Unsupported update_mask paths: ${unknown.join(', ')}.` }]);
+      if (wanted.etag && wanted.etag !== etagOf(endpoint)) {
+        throw new RpcError(grpc.status.ABORTED, `The etag ${wanted.etag} of Endpoint ${endpoint.name} does not match its current etag: it was changed meanwhile.`);
+      }
+      if (paths.includes('traffic_split')) checkSplit({ ...(wanted.trafficSplit ?? {}) }, (endpoint.deployedModels ?? []).map((d) => d.id!), 'endpoint.traffic_split');
+      if (paths.includes('labels')) checkLabels(wanted.labels, 'endpoint.labels');
+      if (paths.includes('traffic_split')) endpoint.trafficSplit = { ...(wanted.trafficSplit ?? {}) };
+      if (paths.includes('display_name')) endpoint.displayName = required(wanted.displayName, 'endpoint.display_name');
+      if (paths.includes('description')) endpoint.description = wanted.description ?? '';
+      if (paths.includes('labels')) endpoint.labels = { ...(wanted.labels ?? {}) };
+      endpoint.updateTime = timestamp();
+      state.changed();
+      return withEtag(endpoint);
+    },
 
     ListEndpoints: (request: ListEndpointsRequest) => {
       const prefix = `${locationName(names.location(request.parent))}/endpoints/`;
       const all = [...state.endpoints.values()].filter((e) => e.name!.startsWith(prefix));
       const listed = applyOrder(applyFilter(all, request.filter, readEndpoint), request.orderBy, readEndpoint, ['display_name', 'create_time', 'update_time']);
       const { page, nextPageToken } = paginate(listed, request.pageSize, request.pageToken);
-      return { endpoints: copy(page), nextPageToken };
+      return { endpoints: page.map(withEtag), nextPageToken };
     },
 
     DeployModel: (request: DeployModelRequest) => {

@@ -1,4 +1,4 @@
-// A local twin of Vertex AI (ModelService, EndpointService, PipelineService, google.longrunning.Operations) that
+// A local twin of Vertex AI (ModelService, EndpointService, PipelineService, PredictionService, google.longrunning.Operations) that
 // speaks gRPC to the unmodified @google-cloud/aiplatform v1 clients. See ./README.md.
 import { grpc } from 'google-gax';
 import { endpointService } from './endpoints';
@@ -8,6 +8,7 @@ import { Names } from './names';
 import { OPERATION_HTTP_RULES } from './operation-http-rules';
 import { OperationStore, operationsService } from './operations';
 import { PipelineJobs, defaultPipelineRunner, pipelineService, type PipelineRunner } from './pipelines';
+import { PredictionRouter, predictionService, type PredictionFault, type PredictionRecord } from './predictions';
 import { loadVertexProtos } from './protos';
 import { serve } from './server';
 import { StateStore } from './state';
@@ -16,6 +17,7 @@ import { startRestGateway } from '../rest/rest-gateway';
 import type { Endpoint, Model, PipelineJob } from './types';
 
 export type { FaultPlan } from './faults';
+export type { PredictionFault, PredictionRecord } from './predictions';
 export type { PipelineRunContext, PipelineRunner } from './pipelines';
 export type { Endpoint, Model, PipelineJob, PipelineState } from './types';
 
@@ -55,6 +57,15 @@ export interface VertexTwin {
   readonly restUrl: string;
   faults: { set(plan: FaultPlan): void; clear(): void };
   pipelines: { failNext(message: string): void };
+  /**
+   * Online predictions: every one served is recorded (what the Cloud Monitoring twin reports); `fail` makes one
+   * deployed model answer errors or answer late until `clearFaults()` or `faults.clear()`.
+   */
+  predictions: {
+    records(): PredictionRecord[];
+    fail(deployedModelId: string, fault?: PredictionFault): void;
+    clearFaults(): void;
+  };
   models(): TwinModel[];
   endpoints(): Endpoint[];
   pipelineJobs(): PipelineJob[];
@@ -70,10 +81,12 @@ export async function startVertexTwin(opts: VertexTwinOptions = {}): Promise<Ver
   const stepMs = opts.pipelineStepMs ?? 50;
   const jobs = new PipelineJobs(ctx, opts.runner ?? defaultPipelineRunner(stepMs), stepMs);
   const faults = new Faults();
+  const predictions = new PredictionRouter(ctx);
   const services = {
     'google.cloud.aiplatform.v1.ModelService': modelService(ctx, registry),
     'google.cloud.aiplatform.v1.EndpointService': endpointService(ctx, registry),
     'google.cloud.aiplatform.v1.PipelineService': pipelineService(ctx, jobs),
+    'google.cloud.aiplatform.v1.PredictionService': predictionService(predictions),
     'google.longrunning.Operations': operationsService(operations),
   };
   const { server, port } = await serve(protos, faults, services, opts.port ?? 0);
@@ -89,8 +102,13 @@ export async function startVertexTwin(opts: VertexTwinOptions = {}): Promise<Ver
     address: `127.0.0.1:${port}`,
     restPort: rest.port,
     restUrl: rest.url,
-    faults: { set: (plan) => faults.set(plan), clear: () => faults.clear() },
+    faults: { set: (plan) => faults.set(plan), clear: () => { faults.clear(); predictions.clearFaults(); } },
     pipelines: { failNext: (message) => jobs.failNext(message) },
+    predictions: {
+      records: () => predictions.records.map((r) => ({ ...r })),
+      fail: (deployedModelId, fault) => predictions.failDeployedModel(deployedModelId, fault),
+      clearFaults: () => predictions.clearFaults(),
+    },
     models: () => structuredClone([...state.models.values()].map(({ name, versions }) => ({ name, versions }))),
     endpoints: () => structuredClone([...state.endpoints.values()]),
     pipelineJobs: () => structuredClone([...state.pipelineJobs.values()]),

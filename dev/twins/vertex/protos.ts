@@ -9,6 +9,7 @@ const PROTO_FILES = [
   'google/cloud/aiplatform/v1/model_service.proto',
   'google/cloud/aiplatform/v1/endpoint_service.proto',
   'google/cloud/aiplatform/v1/pipeline_service.proto',
+  'google/cloud/aiplatform/v1/prediction_service.proto',
   'google/longrunning/operations.proto',
   'google/rpc/error_details.proto',
 ];

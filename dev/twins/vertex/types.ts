@@ -24,6 +24,7 @@ export type GetEndpointRequest = protos.google.cloud.aiplatform.v1.IGetEndpointR
 export type ListEndpointsRequest = protos.google.cloud.aiplatform.v1.IListEndpointsRequest;
 export type DeployModelRequest = protos.google.cloud.aiplatform.v1.IDeployModelRequest;
 export type UndeployModelRequest = protos.google.cloud.aiplatform.v1.IUndeployModelRequest;
+export type UpdateEndpointRequest = protos.google.cloud.aiplatform.v1.IUpdateEndpointRequest;
 export type CreatePipelineJobRequest = protos.google.cloud.aiplatform.v1.ICreatePipelineJobRequest;
 export type GetPipelineJobRequest = protos.google.cloud.aiplatform.v1.IGetPipelineJobRequest;
 export type ListPipelineJobsRequest = protos.google.cloud.aiplatform.v1.IListPipelineJobsRequest;

@@ -2,6 +2,7 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { lazyFirestore } from '../adapters/firestore/client';
 import { FirestoreVersionRepository } from '../adapters/firestore/version-repository';
 import type { DrainReport } from '../app/outbox-drainer';
+import type { AdvanceReport } from '../app/rollouts';
 import type { MirrorSweepReport } from '../app/retry-mirror';
 import type { MirrorTuning } from '../adapters/vertex/model-mirror';
 import type { HttpHandler } from '../http/api-handler';
@@ -32,14 +33,15 @@ export interface MinuteJobOverrides extends RegistryWritesOverrides {
  * The `drainOutbox` function: Cloud Scheduler calls it every minute (OIDC-authenticated, invoker
  * role only) to publish outbox events that the request which wrote them could not, then to mirror
  * again versions whose Vertex AI mirror is due for a retry (failed transiently, or abandoned), to
- * sign versions whose signature is due, to checkpoint the audit chain's head (signed with the same
- * KMS key, when it moved), and every quarter hour to check the KPI counters.
+ * sign versions whose signature is due, to advance or roll back running canary rollouts, to
+ * checkpoint the audit chain's head (signed with the same KMS key, when it moved), and every quarter
+ * hour to check the KPI counters.
  * Each part runs even when another fails; a failure answers 500 so that the job shows it.
  */
 export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: MinuteJobOverrides = {}): { handler: HttpHandler; run(): Promise<{ ok: boolean; report: MinuteJobReport }>; close(): Promise<void> } {
   const firestore = lazyFirestore({ projectId: config.projectId, databaseId: config.firestoreDatabase });
   const log = overrides.log ?? createLogger(config.logLevel);
-  const { drainer, aliases, close, signing, auditLog } = buildRegistryWrites(config, firestore, new FirestoreVersionRepository(firestore), { ...overrides, log });
+  const { drainer, aliases, rollouts, close, signing, auditLog } = buildRegistryWrites(config, firestore, new FirestoreVersionRepository(firestore), { ...overrides, log });
   const mirrors = buildMirrorRetry({
     firestore, vertex: config.vertex, aliases, log,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
@@ -70,6 +72,7 @@ export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: Minu
     signatures: signing ? signing.signing.retryDue(SIGNATURES_PER_RUN) : Promise.resolve(noSigning),
     counters: counters(),
     audit: checkpoints ? checkpoints.checkpoint() : Promise.resolve<CheckpointReport>({ checkpointed: false, seq: null }),
+    rollouts: rollouts.advance(),
   }, log);
   const handler: HttpHandler = async (_req, res) => {
     const { ok, report } = await run();
@@ -82,6 +85,7 @@ export type MinuteJobReport = PartsReport<{
   events: Promise<DrainReport>; mirrors: Promise<MirrorSweepReport>; signatures: Promise<SigningSweepReport>;
   counters: Promise<SummaryReconcileReport | { skipped: true }>;
   audit: Promise<CheckpointReport>;
+  rollouts: Promise<AdvanceReport>;
 }>;
 
 let handler: HttpHandler | undefined;

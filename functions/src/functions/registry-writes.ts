@@ -12,9 +12,16 @@ import { PubSubEventPublisher, lazyPubSub } from '../adapters/pubsub/publisher';
 import { VertexAliasMirror } from '../adapters/vertex/alias-mirror';
 import { lazyVertexClient } from '../adapters/vertex/clients';
 import { DEFAULT_OPERATION_TUNING, VertexServing } from '../adapters/vertex/endpoints';
+import { VertexPrediction } from '../adapters/vertex/prediction';
+import { CloudMonitoringFigures, lazyMonitoringClient } from '../adapters/monitoring/prediction-figures';
+import { ServingMonitor } from '../app/serving-monitor';
+import { RolloutService } from '../app/rollouts';
+import { FirestoreRolloutStore } from '../adapters/firestore/rollout-store';
+import { rolloutRoutes } from '../http/routes/rollout-routes';
 import type { OperationTuning } from '../adapters/vertex/grpc-errors';
 import { AliasService, createVersionRefResolver, type VersionRefResolver } from '../app/aliases';
 import { DeploymentService } from '../app/deployments';
+import { PredictionService } from '../app/predictions';
 import { DEFAULT_DRAIN_SETTINGS, OutboxDrainer, type DrainSettings } from '../app/outbox-drainer';
 import { VersionLifecycle, manifestBlobReferences } from '../app/version-lifecycle';
 import type { Route } from '../http/route';
@@ -31,6 +38,7 @@ import { buildVersionSigning, type BuiltSigning } from './version-signing';
 import { aliasRoutes } from '../http/routes/alias-routes';
 import { deploymentRoutes } from '../http/routes/deployment-routes';
 import { lifecycleRoutes } from '../http/routes/lifecycle-routes';
+import { monitoringRoutes, predictionRoutes } from '../http/routes/prediction-routes';
 import { createLogger, type Logger } from '../log';
 import type { RegistryWritesConfig } from '../registry-config';
 
@@ -51,6 +59,10 @@ export interface RegistryWrites {
   /** `family@alias` → version id: for every route that takes a version id. */
   resolveVersionRef: VersionRefResolver;
   deployments: DeploymentService;
+  predictions: PredictionService;
+  monitor: ServingMonitor;
+  /** Canary rollouts; `advance()` is the minute job's part. */
+  rollouts: RolloutService;
   aliases: AliasService;
   lifecycle: VersionLifecycle;
   drainer: OutboxDrainer;
@@ -80,6 +92,8 @@ export function buildRegistryWrites(
 
   const endpointClient = tracked(lazyVertexClient(config.vertex, 'EndpointServiceClient'));
   const modelClient = tracked(lazyVertexClient(config.vertex, 'ModelServiceClient'));
+  const predictionClient = tracked(lazyVertexClient(config.vertex, 'PredictionServiceClient'));
+  const monitoringClient = tracked(lazyMonitoringClient(config.monitoring));
   const pubsub = tracked(lazyPubSub({ projectId: config.projectId, apiEndpoint: config.events.pubsubApiEndpoint }));
 
   const publisher = new PubSubEventPublisher(pubsub.provider, { topic: config.events.topic, publishTimeoutMs: config.events.publishTimeoutMs });
@@ -98,12 +112,21 @@ export function buildRegistryWrites(
   });
   const auditLog = new FirestoreAuditLog(firestore);
   const policies = new PromotionPolicies(policyStore);
+  const deploymentStore = new FirestoreDeploymentStore(firestore);
+  const serving = new VertexServing(endpointClient.provider, config.vertex, {
+    ...DEFAULT_OPERATION_TUNING, timeoutMs: config.deploy.operationTimeoutMs, ...overrides.operationTuning,
+  });
   const deployments = new DeploymentService({
-    store: new FirestoreDeploymentStore(firestore),
-    serving: new VertexServing(endpointClient.provider, config.vertex, {
-      ...DEFAULT_OPERATION_TUNING, timeoutMs: config.deploy.operationTimeoutMs, ...overrides.operationTuning,
-    }),
+    store: deploymentStore,
+    serving,
     events, flusher: drainer, clock, ids, log, leaseMs: config.deploy.leaseMs,
+  });
+  const predictions = new PredictionService({ versions, deployments: deploymentStore, gateway: new VertexPrediction(predictionClient.provider) });
+  const figures = new CloudMonitoringFigures(monitoringClient.provider, config.monitoring.project);
+  const monitor = new ServingMonitor({ versions, figures, clock });
+  const rollouts = new RolloutService({
+    versions, deployments: deploymentStore, deploy: deployments, serving, figures, store: new FirestoreRolloutStore(firestore),
+    events, flusher: drainer, clock, ids, log,
   });
   const blobs = overrides.blobs !== undefined
     ? overrides.blobs
@@ -115,13 +138,18 @@ export function buildRegistryWrites(
 
   return {
     routes: [
-      ...deploymentRoutes(deployments, resolveVersionRef), ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef),
+      ...deploymentRoutes(deployments, resolveVersionRef), ...predictionRoutes(predictions, resolveVersionRef),
+      ...monitoringRoutes(monitor, resolveVersionRef), ...rolloutRoutes(rollouts, resolveVersionRef),
+      ...aliasRoutes(aliases, resolveVersionRef), ...lifecycleRoutes(lifecycle, resolveVersionRef),
       ...policyRoutes(policies, resolveVersionRef), ...auditRoutes(new AuditTrail(auditLog)),
       ...roleRoutes(new FirestoreRoleGrants(firestore, () => clock.now())),
     ],
-    resolveVersionRef, deployments, aliases, lifecycle, drainer, signing, auditLog,
+    resolveVersionRef, deployments, predictions, monitor, rollouts, aliases, lifecycle, drainer, signing, auditLog,
     async close() {
-      await Promise.all([endpointClient.close((c) => c.close()), modelClient.close((c) => c.close()), pubsub.close((c) => c.close()), signing?.close()]);
+      await Promise.all([
+        endpointClient.close((c) => c.close()), modelClient.close((c) => c.close()), predictionClient.close((c) => c.close()),
+        monitoringClient.close((c) => c.close()), pubsub.close((c) => c.close()), signing?.close(),
+      ]);
     },
   };
 }

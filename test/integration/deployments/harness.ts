@@ -3,6 +3,7 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Firestore } from '@google-cloud/firestore';
 import { v1 } from '@google-cloud/aiplatform';
 import { seedRegistry } from '../../../dev/demo/seed';
+import { startMonitoringTwin, type MonitoringTwin } from '../../../dev/twins/monitoring';
 import { startVertexTwin, vertexClientOptions, type VertexTwin } from '../../../dev/twins/vertex';
 import { lazyFirestore } from '../../../functions/src/adapters/firestore/client';
 import { FirestoreTrainingRunRepository } from '../../../functions/src/adapters/firestore/run-repository';
@@ -42,6 +43,8 @@ export interface HarnessOptions {
 
 export interface DeploymentsHarness {
   vertex: VertexTwin;
+  /** Serves the Vertex twin's prediction records as Cloud Monitoring metrics. */
+  monitoring: MonitoringTwin;
   db: Firestore;
   projectId: string;
   parent: string;
@@ -65,11 +68,14 @@ export async function startDeploymentsHarness(opts: HarnessOptions = {}): Promis
   const db = await testFirestore();
   const projectId = emulator.projectId;
   const vertex = await startVertexTwin({ project: projectId, location: LOCATION, operationDelayMs: opts.operationDelayMs ?? 0 });
+  const monitoring = await startMonitoringTwin({ predictions: () => vertex.predictions.records() });
   const config = parseRegistryWritesConfig({
     GOOGLE_CLOUD_PROJECT: projectId,
     VERTEX_LOCATION: LOCATION,
     VERTEX_API_ENDPOINT: '127.0.0.1',
     VERTEX_API_PORT: String(vertex.port),
+    MONITORING_API_ENDPOINT: '127.0.0.1',
+    MONITORING_API_PORT: String(monitoring.port),
     LOG_LEVEL: process.env.DEPLOY_TEST_LOG ?? 'CRITICAL',
     ...opts.env,
   });
@@ -96,7 +102,7 @@ export async function startDeploymentsHarness(opts: HarnessOptions = {}): Promis
   const seed = (list: ModelVersion[]) => seedRegistry(db, { versions: list });
 
   return {
-    vertex, db, projectId, parent, server, writes, tokens, seed,
+    vertex, monitoring, db, projectId, parent, server, writes, tokens, seed,
     async seedMirrored(over) {
       const draft = makeVersion(over);
       const modelId = draft.familyId.replace(/[^a-z0-9_-]/g, '_');
@@ -121,7 +127,7 @@ export async function startDeploymentsHarness(opts: HarnessOptions = {}): Promis
     },
     async stop() {
       await Promise.all([models.close(), endpoints?.close(), writes.close()]);
-      await vertex.stop();
+      await Promise.all([vertex.stop(), monitoring.stop()]);
     },
   };
 }

@@ -81,7 +81,7 @@ describe('the local stack behind npm start', () => {
     assert.equal(gcloudEnv.CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE, `${stack.gcs.url}/`);
     // Something listens at each address (a TCP connect: a bare GET would be a refused call to the functions).
     const addresses = [services.api, services.gcs, services.vertex.rest, services.scheduler.rest, ...Object.values(services.functions)].map((url) => new URL(url).host);
-    for (const host of [...addresses, services.vertex.grpc, services.scheduler.grpc, services.kms.grpc, services.firestore, services.pubsub]) {
+    for (const host of [...addresses, services.vertex.grpc, services.scheduler.grpc, services.kms.grpc, services.monitoring.grpc, services.firestore, services.pubsub]) {
       assert.match(host, /^127\.0\.0\.1:\d+$/);
       await waitForPort(Number(host.split(':')[1]), 1000);
     }

@@ -3,6 +3,8 @@ import { nextAuditRecord, type ChainHead } from '../../../../shared/domain/audit
 import { AuditCheckpoint, AuditRecord, type AuditEntry } from '../../../../shared/schemas/audit';
 import type { DeploymentHistoryEntry } from '../../../../shared/schemas/deployment';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
+import type { Rollout } from '../../../../shared/schemas/rollout';
+import type { RolloutStepWrite } from '../../../../shared/registry-ports';
 import type { FirestoreHandle, FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
@@ -47,6 +49,18 @@ export function auditDeployment(history: DeploymentHistoryEntry, before: ModelVe
     kind: history.action === 'undeployed' ? 'version.undeployed' : 'version.deployed',
     familyId: before.familyId, subject: before.id, actor: history.actor, reason: history.reason,
     before: state(before), after: { ...state(after), force: history.force, blessed: history.blessed },
+  };
+}
+
+/** A rollout's traffic change as an audit entry (the rollout store's transaction writes it). */
+export function auditRolloutStep(familyId: string, before: Rollout | null, write: RolloutStepWrite): AuditEntry {
+  const state = (r: Rollout) => ({ status: r.status, stepIndex: r.stepIndex, trafficPercent: r.steps.at(-1)?.trafficPercent ?? null });
+  const step = write.rollout.steps.at(-1);
+  return {
+    kind: 'rollout.step', familyId, subject: write.rollout.challenger.versionId,
+    actor: write.history.actor, reason: write.history.reason ?? null,
+    before: before && state(before),
+    after: { ...state(write.rollout), action: step?.action ?? null, trafficSplit: write.trafficSplit, champion: write.rollout.champion.versionId },
   };
 }
 

@@ -27,4 +27,6 @@ export const COLLECTIONS = {
   auditCheckpoints: 'auditCheckpoints',
   /** `promotionPolicies/{familyId}`: the rules a move of a protected alias must meet. */
   promotionPolicies: 'promotionPolicies',
+  /** Canary rollouts, one per challenger version: plan, step, and every traffic change. */
+  rollouts: 'rollouts',
 } as const;

@@ -9,7 +9,7 @@ export interface VertexConnection {
   port?: number | null;
 }
 
-type ClientKind = 'EndpointServiceClient' | 'ModelServiceClient';
+type ClientKind = 'EndpointServiceClient' | 'ModelServiceClient' | 'PredictionServiceClient';
 export type VertexClient<K extends ClientKind> = InstanceType<(typeof v1)[K]>;
 export type VertexClientProvider<K extends ClientKind> = () => Promise<VertexClient<K>>;
 

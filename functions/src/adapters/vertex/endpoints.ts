@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { protos } from '@google-cloud/aiplatform';
-import { NotFoundError, ValidationError } from '../../../../shared/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../../../shared/errors';
 import type { TrafficSplit } from '../../../../shared/domain/traffic-split';
 import type { DeployModelCall, EndpointState, ServingGateway } from '../../../../shared/registry-ports';
 import type { VertexClientProvider, VertexConnection } from './clients';
@@ -65,15 +65,7 @@ export class VertexServing implements ServingGateway {
     const client = await this.client();
     try {
       const [endpoint] = await client.getEndpoint({ name });
-      return {
-        name: endpoint.name ?? name,
-        deployedModels: (endpoint.deployedModels ?? []).map((d) => ({
-          id: String(d.id),
-          model: stripVersion(d.model ?? ''),
-          modelVersionId: d.modelVersionId ?? versionOf(d.model ?? ''),
-        })),
-        trafficSplit: { ...(endpoint.trafficSplit ?? {}) } as TrafficSplit,
-      };
+      return endpointState(endpoint, name);
     } catch (error) {
       if (grpcCode(error) === GRPC.NOT_FOUND) throw new NotFoundError('Endpoint', name);
       throw translateVertexError(error);
@@ -101,6 +93,24 @@ export class VertexServing implements ServingGateway {
       if (!id) throw Object.assign(new Error('DeployModel finished without a deployed model id'), { code: 13 });
       return { deployedModelId: String(id) };
     } catch (error) {
+      throw translateVertexError(error);
+    }
+  }
+
+  async setTraffic(call: { endpoint: string; trafficSplit: TrafficSplit; etag: string }): Promise<EndpointState> {
+    const client = await this.client();
+    try {
+      const [endpoint] = await client.updateEndpoint({
+        endpoint: { name: call.endpoint, trafficSplit: call.trafficSplit, etag: call.etag },
+        updateMask: { paths: ['traffic_split'] },
+      });
+      return endpointState(endpoint, call.endpoint);
+    } catch (error) {
+      // ABORTED is Vertex's etag mismatch: not a retry, the caller must re-read and decide again.
+      if (grpcCode(error) === GRPC_ABORTED) {
+        throw new ConflictError(`The traffic of ${call.endpoint} was changed meanwhile: read it again and retry`, { endpoint: call.endpoint }, 'TRAFFIC_CHANGED');
+      }
+      if (grpcCode(error) === GRPC.NOT_FOUND) throw new NotFoundError('Endpoint', call.endpoint);
       throw translateVertexError(error);
     }
   }
@@ -138,6 +148,21 @@ export function familyEndpointId(familyId: string): string {
   const digest = createHash('sha256').update(familyId).digest('hex').slice(0, 12);
   const stem = `e-${familyId}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40).replace(/-+$/, '');
   return `${stem}-endpoint-${digest}`;
+}
+
+const GRPC_ABORTED = 10;
+
+function endpointState(endpoint: IEndpoint, name: string): EndpointState {
+  return {
+    name: endpoint.name ?? name,
+    deployedModels: (endpoint.deployedModels ?? []).map((d) => ({
+      id: String(d.id),
+      model: stripVersion(d.model ?? ''),
+      modelVersionId: d.modelVersionId ?? versionOf(d.model ?? ''),
+    })),
+    trafficSplit: { ...(endpoint.trafficSplit ?? {}) } as TrafficSplit,
+    etag: endpoint.etag || null,
+  };
 }
 
 function stripVersion(model: string): string {
