@@ -4,7 +4,7 @@
  * 127.0.0.1. State lives under a data directory so it survives restarts.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +24,7 @@ import { toyTrainerRunner } from './toy-trainer/pipeline-runner';
 import { schedulerClientOptions, startSchedulerTwin, type SchedulerTwin } from './twins/scheduler';
 import { stackManifest, type StackManifest } from './stack-manifest';
 import { freePort } from './lib/free-port';
+import { prepareSavedState, saveFirestore } from './lib/saved-state';
 import { startGcsTwin, type GcsTwin } from './twins/gcs';
 import { startVertexTwin, type VertexTwin } from './twins/vertex';
 import { startKmsTwin, type KmsTwin } from './twins/kms';
@@ -78,7 +79,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const FIRESTORE_EXPORT = 'firestore';
 export const PUSHES_BUCKET = 'registry-pushes';
 export const REGISTRY_BUCKET = 'registry-blobs';
 /** Written by a running stack so that `npm run push` finds the GCS twin. */
@@ -95,16 +95,6 @@ export function devSecret(dataDir: string | null): string {
     writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
-}
-
-/** The newest export's metadata file, if a previous run left one. */
-function latestExport(dataDir: string | null): string | undefined {
-  const dir = dataDir && join(dataDir, FIRESTORE_EXPORT);
-  if (!dir || !existsSync(dir)) return undefined;
-  const exports = readdirSync(dir).filter((d) => d.startsWith('firestore_export')).sort();
-  const newest = exports.at(-1);
-  const meta = newest && readdirSync(join(dir, newest)).find((f) => f.endsWith('.overall_export_metadata'));
-  return meta ? join(dir, newest!, meta) : undefined;
 }
 
 const LOCATION = 'europe-central2';
@@ -139,7 +129,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const secret = devSecret(dataDir);
 
   const built = opts.buildDashboard === false ? null : buildDashboard();
-  const importFile = latestExport(dataDir);
+  const importFile = dataDir ? prepareSavedState(dataDir, log) : undefined;
   log(`starting Google's Firestore emulator${importFile ? ' (restoring saved data)' : ''}…`);
   const firestore = await startFirestoreEmulator({ projectId, importFile });
   process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
@@ -256,14 +246,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await monitoring.stop();
       if (dataDir) rmSync(join(dataDir, STACK_FILE), { force: true });
       else rmSync(stateDir, { recursive: true, force: true });
-      if (dataDir) {
-        const dir = join(dataDir, FIRESTORE_EXPORT);
-        const before = existsSync(dir) ? readdirSync(dir) : [];
-        await firestore.exportTo(dir);
-        for (const old of before) rmSync(join(dir, old), { recursive: true, force: true });
+      // Stop the emulator even when the save fails, so that no JVM outlives the stack.
+      try {
+        if (dataDir) await saveFirestore(dataDir, (dir) => firestore.exportTo(dir));
+      } finally {
+        await db.terminate();
+        await firestore.stop();
       }
-      await db.terminate();
-      await firestore.stop();
     },
   };
 }

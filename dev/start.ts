@@ -37,15 +37,21 @@ ${[...exportLines(stack.manifest.gcloudEnv), 'export CLOUDSDK_CONFIG=$(mktemp -d
 
 Ctrl-C saves the data and stops everything.`);
   let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
+  // The terminal (or npm, or tsx relaying it) may deliver the signal more than once: save once.
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return console.log(`(${signal}: still saving, please wait)`);
     stopping = true;
-    console.log('\nsaving data and stopping…');
-    await stack.stop();
-    process.exit(0);
+    console.log(`\n${signal}: saving data and stopping…`);
+    try {
+      await stack.stop();
+      console.log('data saved; stopped.');
+      process.exit(0);
+    } catch (error) {
+      console.error(`saving failed, the previous save is kept: ${error instanceof Error ? error.message : error}`);
+      process.exit(1);
+    }
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
 }
 
 main().catch((error) => {

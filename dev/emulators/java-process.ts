@@ -15,6 +15,12 @@ export function cloudSdkRoots(): string[] {
   return (sdkRoots = roots);
 }
 
+/** Detached emulators still running: killed if this process exits without stopping them, so none is orphaned. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) if (child.exitCode === null && !child.signalCode) child.kill('SIGKILL');
+});
+
 export interface EmulatorProcess {
   child: ChildProcess;
   /** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
@@ -27,7 +33,11 @@ export interface EmulatorProcess {
  * Its output is shown only when it fails to start (or always, with `verbose`).
  */
 export async function startEmulatorProcess(name: string, command: string, args: string[], readyUrl: string, verbose = false): Promise<EmulatorProcess> {
-  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group (detached): Ctrl-C signals the terminal's whole group, and the emulator
+  // must outlive that signal so that `npm start` can still export its data; we stop it ourselves.
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
