@@ -160,7 +160,10 @@ export type paths = {
     get: operations["getPush"];
   };
   "/api/training-schedules/calendar": {
-    /** Training calendar: scheduled fires, past runs and missed slots per day */
+    /**
+     * Training calendar: scheduled fires, past runs and missed slots per day
+     * @description Each schedule is listed once in `schedules`; days refer to it by index with counts, so the size does not follow how often a schedule fires.
+     */
     get: operations["getCalendar"];
   };
   "/api/training-schedules": {
@@ -3691,7 +3694,10 @@ export type operations = {
       };
     };
   };
-  /** Training calendar: scheduled fires, past runs and missed slots per day */
+  /**
+   * Training calendar: scheduled fires, past runs and missed slots per day
+   * @description Each schedule is listed once in `schedules`; days refer to it by index with counts, so the size does not follow how often a schedule fires.
+   */
   getCalendar: {
     parameters: {
       query?: {
@@ -3714,33 +3720,33 @@ export type operations = {
               today: string;
               days: string[];
             };
+            schedules: ({
+                scheduleId: string;
+                name: string;
+                familyId: string;
+                /** @enum {string} */
+                type?: "retrieval" | "ranking" | "hybrid" | "multitask";
+                /** @enum {string} */
+                scheduleType?: "once" | "daily" | "weekly" | "cron";
+                description?: string;
+              })[];
             scheduled: {
-              [key: string]: ({
-                  scheduleId: string;
-                  name: string;
-                  /** @enum {string} */
-                  type: "retrieval" | "ranking" | "hybrid" | "multitask";
-                  /** @enum {string} */
-                  scheduleType: "once" | "daily" | "weekly" | "cron";
-                  description: string;
-                  fireTime: string;
-                  familyId: string;
-                  fires: number;
-                })[];
+              [key: string]: [number, number, number][];
             };
             historical: {
               [key: string]: ({
+                  schedule?: number;
+                  scheduleId?: string | null;
+                  familyId?: string;
+                  /** @enum {string} */
+                  type?: "retrieval" | "ranking" | "hybrid" | "multitask";
+                  label?: string;
                   runId: string | null;
-                  name: string;
+                  name?: string;
                   /** @enum {string} */
                   status: "scheduled" | "running" | "completed" | "not_blessed" | "failed";
-                  /** @enum {string} */
-                  type: "retrieval" | "ranking" | "hybrid" | "multitask";
-                  familyId: string;
                   versionId: string | null;
-                  scheduleId: string | null;
                   at: string;
-                  label: string;
                   runs: number;
                   statuses: {
                     [key: string]: number;
@@ -3748,13 +3754,7 @@ export type operations = {
                 })[];
             };
             missed: {
-              [key: string]: {
-                  scheduleId: string;
-                  name: string;
-                  familyId: string;
-                  fireTime: string;
-                  slots: number;
-                }[];
+              [key: string]: [number, number, number][];
             };
             families: ({
                 familyId: string;

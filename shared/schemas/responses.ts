@@ -132,24 +132,33 @@ export const ListSchedulesResponseSchema = page(ScheduleViewSchema);
 
 const byDay = <T extends z.ZodType>(entry: T) => z.record(z.string(), z.array(entry));
 
+const SlotRef = z.tuple([z.number().int(), z.number(), z.number().int().optional()])
+  .describe("[index in `schedules`, its first fire (or missed slot) that day in minutes after window.start + the day's index × 24 h, how many that day when more than one]");
+
+/**
+ * The calendar as sent (shared/domain/calendar-wire.ts): each schedule's details once, per day
+ * references and counts. `expandCalendar` turns it into seed 000's per-day entries.
+ */
 export const CalendarResponseSchema = z.object({
   window: z.object({
     start: z.string(), end: z.string(), tz: z.string(), weeksPast: z.number().int(), weeksFuture: z.number().int(),
     today: z.string(), days: z.array(z.string()),
   }),
-  scheduled: byDay(z.object({
-    scheduleId: z.string(), name: z.string(), type: ModelType, scheduleType: z.enum(SCHEDULE_TYPES),
-    description: z.string(), fireTime: z.string().describe('Its first fire of the day'), familyId: z.string(),
-    fires: z.number().int().describe('How many times it fires that day'),
-  }).describe('A schedule on one day, once however often it fires')),
+  schedules: z.array(z.object({
+    scheduleId: z.string(), name: z.string(), familyId: z.string(),
+    type: ModelType.optional(), scheduleType: z.enum(SCHEDULE_TYPES).optional(), description: z.string().optional(),
+  }).describe('A schedule the days refer to by index; type, schedule type and description are absent when it appears only in `missed`')),
+  scheduled: byDay(SlotRef.describe('A schedule on one day, once however often it fires')),
   historical: byDay(z.object({
-    runId: z.string().nullable(), name: z.string(), status: RunStatus, type: ModelType, familyId: z.string(),
-    versionId: z.string().nullable(), scheduleId: z.string().nullable(), at: z.string(),
-    label: z.string().describe("The schedule's name, or the family's id for runs without a schedule"),
+    schedule: z.number().int().optional().describe('Index in `schedules`; absent when the group is spelled out below'),
+    scheduleId: z.string().nullable().optional(), familyId: z.string().optional(), type: ModelType.optional(),
+    label: z.string().optional().describe("The schedule's name, or the family's id for runs without a schedule"),
+    runId: z.string().nullable(), name: z.string().optional().describe('Absent when equal to the label'), status: RunStatus,
+    versionId: z.string().nullable(), at: z.string(),
     runs: z.number().int(),
     statuses: z.partialRecord(RunStatus, z.number().int()),
   }).describe("The runs of one schedule (or family) on one day; runId, name, status and versionId are its latest run's")),
-  missed: byDay(z.object({ scheduleId: z.string(), name: z.string(), familyId: z.string(), fireTime: z.string(), slots: z.number().int() })),
+  missed: byDay(SlotRef.describe("A schedule's slots on one day that no run covered")),
   families: z.array(z.object({ familyId: z.string(), lastBlessedAt: z.string().nullable(), daysSinceLastBlessed: z.number().int().nullable() })),
   warnings: z.array(z.object({
     code: z.enum(['SCHEDULE_INVALID', 'SCHEDULE_TRUNCATED', 'SCHEDULES_TRUNCATED', 'RUNS_TRUNCATED', 'FAMILIES_TRUNCATED']),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { CalendarResponse } from '../../shared/domain/calendar';
+import { expandCalendar, type CalendarWire } from '../../shared/domain/calendar-wire';
 import type { LineageResponse, ListModelsResponse, ModelVersionView, SummaryResponse, VersionsResponse } from '../../shared/schemas/api';
 import { ARTIFACTS, openDashboard, screenshot, startE2e, TIME_ZONE, todayIn, watchedPage, type E2e, type WatchedPage } from './support';
 
@@ -90,7 +90,7 @@ describe('dashboard in Chromium against the local stack', function () {
 
   it('draws 40 Monday-first weeks of 7 days in the browser time zone, today outlined in blue', async () => {
     const { page } = home;
-    const calendar = await e2e.api<CalendarResponse>(`/api/training-schedules/calendar?weeks_past=10&weeks_future=30&tz=${TIME_ZONE}`);
+    const calendar = expandCalendar(await e2e.api<CalendarWire>(`/api/training-schedules/calendar?weeks_past=10&weeks_future=30&tz=${TIME_ZONE}`));
     assert.equal(await page.locator('.schedule-grid-column').count(), 40);
     for (const column of await page.locator('.schedule-grid-column').all()) assert.equal(await column.locator('.schedule-grid-cell').count(), 7);
     const cells = await page.locator('.schedule-grid-cell').evaluateAll((els) => els.map((el) => ({
@@ -122,7 +122,7 @@ describe('dashboard in Chromium against the local stack', function () {
 
   it('names a day\'s runs in the tooltip and lists them in the popover, linking to their model', async () => {
     const { page } = await open();
-    const calendar = await e2e.api<CalendarResponse>(`/api/training-schedules/calendar?tz=${TIME_ZONE}`);
+    const calendar = expandCalendar(await e2e.api<CalendarWire>(`/api/training-schedules/calendar?tz=${TIME_ZONE}`));
     const [day, runs] = Object.entries(calendar.historical).find(([, r]) => r.some((run) => run.versionId))!;
     const cell = page.locator(`.schedule-grid-cell[data-date="${day}"]`);
     await cell.hover();
@@ -152,7 +152,7 @@ describe('dashboard in Chromium against the local stack', function () {
 
   it('shows a scheduled day with its schedule description', async () => {
     const { page } = await open();
-    const calendar = await e2e.api<CalendarResponse>(`/api/training-schedules/calendar?tz=${TIME_ZONE}`);
+    const calendar = expandCalendar(await e2e.api<CalendarWire>(`/api/training-schedules/calendar?tz=${TIME_ZONE}`));
     const [day, slots] = Object.entries(calendar.scheduled).find(([d]) => d > calendar.window.today)!;
     await page.locator(`.schedule-grid-cell[data-date="${day}"]`).click();
     const text = await page.locator('.grid-popover').innerText();

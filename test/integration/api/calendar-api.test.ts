@@ -16,6 +16,7 @@ import { calendarRoutes } from '../../../functions/src/http/routes/calendar-rout
 import { devTokenVerifier } from '../../../functions/src/http/token-verifiers';
 import { createLogger } from '../../../functions/src/log';
 import type { CalendarResponse } from '../../../shared/domain/calendar';
+import { expandCalendar, type CalendarWire } from '../../../shared/domain/calendar-wire';
 import { Schedule } from '../../../shared/schemas/schedule';
 import { TEST_SECRET, tokenFor } from '../../support/api';
 import { makeRun, makeVersion } from '../../support/fixtures';
@@ -73,8 +74,10 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     const r = request(server).get(path);
     return token ? r.set('Authorization', `Bearer ${token}`) : r;
   };
-  const calendar = async (query: string): Promise<CalendarResponse> =>
+  /** The answer as sent, and seed 000's per-day entries expanded from it. */
+  const calendarWire = async (query: string): Promise<CalendarWire> =>
     (await get(`/api/training-schedules/calendar?${query}`).expect(200)).body;
+  const calendar = async (query: string): Promise<CalendarResponse> => expandCalendar(await calendarWire(query));
 
   it('answers 401 without a bearer token', async () => {
     const res = await get('/api/training-schedules/calendar', null).expect(401);
@@ -121,6 +124,31 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
       { familyId: 'recs-prod', lastBlessedAt: '2026-03-04T09:31:00.000Z', daysSinceLastBlessed: 14 },
     ]);
     assert.deepEqual(body.warnings, []);
+  });
+
+  it('sends each schedule once and, per day, only references with counts, however often it fires', async () => {
+    await seedRegistry(db, {
+      schedules: [
+        schedule({ id: 'minutely', name: 'every-minute', type: 'cron', cron: '* * * * *', timeZone: 'UTC' }),
+        schedule({ id: 'nightly', name: 'nightly', type: 'daily', time: '03:00', timeZone: 'UTC' }),
+      ],
+    });
+
+    const wire = await calendarWire('weeks_past=0&weeks_future=1&tz=UTC');
+
+    assert.deepEqual(wire.schedules.map((s) => [s.scheduleId, s.name, s.description]).sort(), [
+      ['minutely', 'every-minute', 'Cron * * * * * (UTC)'], ['nightly', 'nightly', 'Daily at 03:00 (UTC)'],
+    ]);
+    const minutely = wire.schedules.findIndex((s) => s.scheduleId === 'minutely');
+    const nightly = wire.schedules.findIndex((s) => s.scheduleId === 'nightly');
+    // Thursday: the minutely schedule fires 1,440 times from 00:00, the nightly one once at 03:00.
+    assert.deepEqual(wire.scheduled['2026-03-19'], [[minutely, 0, 1440], [nightly, 180]]);
+    // Today from 12:00 (now) on: 720 fires, and the nightly fire is already past.
+    assert.deepEqual(wire.scheduled['2026-03-18'], [[minutely, 720, 720]]);
+    const expanded = expandCalendar(wire);
+    assert.deepEqual(expanded.scheduled['2026-03-19']!.map((s) => [s.name, s.fires, s.fireTime]), [
+      ['every-minute', 1440, '2026-03-19T00:00:00.000Z'], ['nightly', 1, '2026-03-19T03:00:00.000Z'],
+    ]);
   });
 
   it('uses the seed defaults (10 past + 30 future weeks, UTC) and serves the seed URL with a trailing slash', async () => {

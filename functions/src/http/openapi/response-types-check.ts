@@ -3,7 +3,7 @@ import type { AliasResult } from '../../app/aliases';
 import type { DeploymentResult } from '../../app/deployments';
 import type { CompareResponse } from '../../app/version-lifecycle';
 import type { PushPage } from '../../app/push-history';
-import type { CalendarResponse } from '../../../../shared/domain/calendar';
+import type { CalendarWire } from '../../../../shared/domain/calendar-wire';
 import type { LineageResponse, ListModelsResponse, ModelVersionView, SummaryResponse, VersionsResponse, ErrorBody } from '../../../../shared/schemas/api';
 import type { FamilyDetail, ListFamiliesResponse, VersionManifestResponse } from '../../../../shared/schemas/artifact-api';
 import type { ListSchedulesResponse, ScheduleView } from '../../../../shared/schemas/schedule-api';
@@ -30,7 +30,7 @@ export type ResponsesMatchTypes = [
   Same<Out<typeof R.VersionManifestResponseSchema>, VersionManifestResponse>,
   Same<Out<typeof R.ScheduleViewSchema>, ScheduleView>,
   Same<Out<typeof R.ListSchedulesResponseSchema>, ListSchedulesResponse>,
-  Same<Out<typeof R.CalendarResponseSchema>, CalendarResponse>,
+  Same<Out<typeof R.CalendarResponseSchema>, CalendarWire>,
   Same<Out<typeof R.ErrorBodySchema>, ErrorBody>,
   Same<Out<typeof R.PushPageSchema>, PushPage>,
 ];

@@ -3,6 +3,7 @@ import { parseOrThrow } from '../../../../shared/validation';
 import { queryInteger } from '../../../../shared/schemas/common';
 import { canonicalTimeZone, isValidTimeZone } from '../../../../shared/domain/schedule-projection';
 import { CalendarResponseSchema } from '../../../../shared/schemas/responses';
+import { compactCalendar } from '../../../../shared/domain/calendar-wire';
 import type { CalendarReader } from '../../app/calendar';
 import type { Route } from '../route';
 
@@ -27,11 +28,12 @@ export function calendarRoutes(reader: CalendarReader): Route[] {
       method: 'GET', path: '/api/training-schedules/calendar', role: 'viewer',
       doc: {
         operationId: 'getCalendar', summary: 'Training calendar: scheduled fires, past runs and missed slots per day',
+        description: 'Each schedule is listed once in `schedules`; days refer to it by index with counts, so the size does not follow how often a schedule fires.',
         query: CalendarQueryParams, responses: { 200: { description: 'The calendar window', schema: CalendarResponseSchema }  },
       },
       async handle({ query }) {
         const q = parseOrThrow(CalendarQueryParams, query, 'query');
-        return { body: await reader.read({ tz: q.tz, weeksPast: q.weeks_past, weeksFuture: q.weeks_future }) };
+        return { body: compactCalendar(await reader.read({ tz: q.tz, weeksPast: q.weeks_past, weeksFuture: q.weeks_future })) };
       },
     },
   ];
