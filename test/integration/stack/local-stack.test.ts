@@ -99,6 +99,42 @@ describe('the local stack behind npm start', () => {
     }
   });
 
+  it('registers a SavedModel copied in by the real `gcloud storage cp -r`, which `gcloud ai models list` then lists', async function () {
+    this.timeout(90_000); // gcloud takes about a second per call
+    const dir = mkdtempSync(join(tmpdir(), 'stack-gcloud-'));
+    const model = join(dir, 'model');
+    writeDemoModel(model, 12);
+    const run = 'tr-7-20261206120000';
+    const gcloud = await gcloudCliWith({ ...stack.manifest.gcloudEnv, CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_ENABLED: 'False' });
+    try {
+      const metrics = await gcloud.run(['storage', 'cp', join(model, 'metrics.json'), `gs://${stack.pushesBucket}/${run}/metrics.json`]);
+      assert.equal(metrics.code, 0, metrics.stderr);
+      // The shell's `cp -r model/* gs://…/pushed_model/1/`: the SavedModel's entries, the variables directory recursively.
+      const entries = readdirSync(model).filter((n) => n !== 'metrics.json').map((n) => join(model, n));
+      const copied = await gcloud.run(['storage', 'cp', '-r', ...entries, `gs://${stack.pushesBucket}/${run}/pushed_model/1/`]);
+      assert.equal(copied.code, 0, copied.stderr);
+
+      // What became of the push (GET /api/pushes/{run}:1), then its version's Vertex AI mirror.
+      const auth = { authorization: `Bearer ${await stack.token('editor')}` };
+      type Listed = { id: string; vertex: { state: string; modelResourceName: string | null } };
+      let version: Listed | undefined;
+      for (let i = 0; i < 200 && version?.vertex.state !== 'mirrored'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const push = await (await fetch(`${stack.url}/api/pushes/${run}:1`, { headers: auth })).json() as { state?: string; versionId?: string | null };
+        if (push.versionId) version = await (await fetch(`${stack.url}/api/models/${push.versionId}`, { headers: auth })).json() as Listed;
+      }
+      assert.equal(version?.vertex.state, 'mirrored', 'registered from the gcloud copy and mirrored to the Vertex twin');
+
+      const listed = await gcloud.run(['ai', 'models', 'list', `--region=${stack.location}`, '--format=json']);
+      assert.equal(listed.code, 0, listed.stderr);
+      const models = JSON.parse(listed.out) as Array<{ name: string; displayName: string }>;
+      const mirrored = version!.vertex.modelResourceName!.split('@')[0];
+      assert.ok(models.some((m) => m.name === mirrored), `gcloud lists ${mirrored} among ${models.map((m) => m.name).join(', ')}`);
+    } finally {
+      await gcloud.dispose();
+    }
+  });
+
   it('serves the API and answers unknown routes as JSON on the same origin as the dashboard', async () => {
     const res = await fetch(`${stack.url}/api/nope`);
     assert.equal(res.status, 404);
