@@ -1,8 +1,11 @@
 /**
- * `npm run push -- <model dir> <run_id> [--version-dir N]` uploads a model directory into the
- * running local stack's pushes bucket, as a pipeline's Pusher would:
+ * `npm run push -- <model dir> <run_id> [--family=NAME --model-type=TYPE] [--version-dir=N] [--no-wait]`
+ * uploads a model directory into the running local stack's pushes bucket, as a pipeline's Pusher would:
  *   <dir>/metrics.json  → gs://<pushes>/<run_id>/metrics.json (first, so registration finds it)
  *   <dir>/<everything else> → gs://<pushes>/<run_id>/pushed_model/<N>/...
+ * `--family`/`--model-type` name the family without a metrics.json, as the `registry-family` and
+ * `registry-model-type` custom metadata of every file (what a pipeline copying with gcloud sets).
+ * Then it waits for the registry's verdict: the version the push became, or why it was refused.
  * `npm run push -- --demo [run_id]` makes a tiny SavedModel with metrics and pushes that.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,9 +13,14 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Storage } from '@google-cloud/storage';
+import { FAMILY_METADATA_KEY, MODEL_TYPE_METADATA_KEY } from '../shared/domain/push-family';
+import { MODEL_TYPES } from '../shared/schemas/common';
+import { signDevToken } from '../functions/src/http/token-verifiers';
 import { storageClientOptions } from './twins/gcs';
-import { STACK_FILE } from './stack';
+import { STACK_FILE, devSecret } from './stack';
 import { writeDemoModel } from './demo/demo-model';
+
+const USAGE = 'usage: npm run push -- <model dir> <run_id> [--family=NAME --model-type=TYPE] [--version-dir=N] [--timeout=SECONDS] [--no-wait]  |  npm run push -- --demo [run_id]';
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -21,11 +29,35 @@ function walk(dir: string): string[] {
   });
 }
 
-async function main() {
+class UsageError extends Error {}
+
+interface PushAnswer { state?: string; versionId?: string | null; code?: string | null; message?: string | null; notes?: string[] }
+
+/** Polls `GET /api/pushes/{id}` (editor) until the push is registered or refused. */
+async function verdict(url: string, token: string, pushId: string, timeoutMs: number): Promise<PushAnswer | null> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${url}/api/pushes/${encodeURIComponent(pushId)}`, { headers: { authorization: `Bearer ${token}` } });
+    if (response.ok) {
+      const push = await response.json() as PushAnswer;
+      if (push.state === 'registered' || push.state === 'failed') return push;
+    } else if (response.status !== 404) {
+      throw new Error(`GET /api/pushes/${pushId} answered ${response.status}: ${await response.text()}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return null;
+}
+
+async function main(): Promise<number> {
   process.env.METADATA_SERVER_DETECTION ??= 'none';
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { 'version-dir': { type: 'string' }, demo: { type: 'boolean', default: false } },
+    options: {
+      'version-dir': { type: 'string' }, demo: { type: 'boolean', default: false },
+      family: { type: 'string' }, 'model-type': { type: 'string' },
+      timeout: { type: 'string', default: '60' }, 'no-wait': { type: 'boolean', default: false },
+    },
   });
   const dataDir = resolve(process.env.REGISTRY_DATA_DIR ?? '.data');
   const stackFile = join(dataDir, STACK_FILE);
@@ -40,25 +72,52 @@ async function main() {
     dir = mkdtempSync(join(tmpdir(), 'demo-model-'));
     writeDemoModel(dir, Number(stamp.slice(-4)));
   } else {
-    if (positionals.length !== 2) throw new Error('usage: npm run push -- <model dir> <run_id> [--version-dir N]  |  npm run push -- --demo [run_id]');
+    if (positionals.length !== 2) throw new UsageError(USAGE);
     dir = resolve(positionals[0]!);
     runId = positionals[1]!;
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${positionals[0]} is not a directory`);
   }
+  const { family, 'model-type': modelType } = values;
+  if ((family === undefined) !== (modelType === undefined)) throw new UsageError('--family and --model-type go together');
+  if (modelType !== undefined && !(MODEL_TYPES as readonly string[]).includes(modelType)) throw new UsageError(`--model-type must be one of ${MODEL_TYPES.join(', ')}`);
+  const timeoutSeconds = Number(values.timeout);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new UsageError('--timeout must be whole seconds');
   const versionDir = values['version-dir'] ?? String(Math.floor(Date.now() / 1000));
+  if (!/^[0-9]{1,20}$/.test(versionDir)) throw new UsageError('--version-dir must be a number');
+
   const storage = new Storage(storageClientOptions(stack.gcsUrl, stack.projectId));
   const bucket = storage.bucket(stack.pushesBucket);
   const files = walk(dir);
   const metrics = files.find((f) => relative(dir, f) === 'metrics.json');
+  const metadata = family ? { metadata: { [FAMILY_METADATA_KEY]: family, [MODEL_TYPE_METADATA_KEY]: modelType! } } : {};
   if (metrics) await bucket.upload(metrics, { destination: `${runId}/metrics.json` });
-  for (const file of files.filter((f) => f !== metrics)) {
+  const modelFiles = files.filter((f) => f !== metrics);
+  if (modelFiles.length === 0) throw new UsageError(`${dir} holds no model files`);
+  for (const file of modelFiles) {
     const destination = `${runId}/pushed_model/${versionDir}/${relative(dir, file).split(sep).join('/')}`;
-    await bucket.upload(file, { destination });
+    await bucket.upload(file, { destination, metadata });
     console.log(`uploaded gs://${stack.pushesBucket}/${destination}`);
   }
-  console.log(`\npushed ${files.length} files as ${runId}; it appears in ${stack.url}/api/models once registered.`);
+  const pushId = `${runId}:${versionDir}`;
+  console.log(`\npushed ${files.length} files as ${pushId}`);
+  if (values['no-wait']) return 0;
+
+  const token = await signDevToken(devSecret(dataDir), { role: 'editor', email: 'push@localhost' });
+  const push = await verdict(stack.url, token, pushId, timeoutSeconds * 1000);
+  if (!push) {
+    console.error(`not registered after ${timeoutSeconds}s; follow it with GET ${stack.url}/api/pushes/${pushId}`);
+    return 3;
+  }
+  if (push.state === 'failed') {
+    console.error(`refused: ${push.code}: ${push.message}`);
+    return 2;
+  }
+  console.log(`registered ${push.versionId}: ${stack.url}/api/models/${push.versionId}`);
+  for (const note of push.notes ?? []) console.log(`note: ${note}`);
+  return 0;
 }
 
-main().catch((error) => {
-  console.error(`push failed: ${error instanceof Error ? error.message : error}`);
-  process.exit(1);
+main().then((code) => process.exit(code), (error) => {
+  console.error(error instanceof UsageError ? error.message : `push failed: ${error instanceof Error ? error.message : error}`);
+  process.exit(error instanceof UsageError ? 64 : 1);
 });

@@ -23,6 +23,8 @@ export interface ListedObject {
   size: number;
   generation: string;
   contentType: string | null;
+  /** The object's custom metadata (`x-goog-meta-*`): a pipeline may name the family there. */
+  metadata?: Record<string, string>;
 }
 
 export interface Listing {

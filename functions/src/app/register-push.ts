@@ -6,6 +6,7 @@ import { versionDisplayName, versionId } from '../../../shared/domain/display-na
 import { checkCompleteness, type Completeness } from '../../../shared/domain/model-format';
 import { registrationFailedData, versionRegisteredData, type EventFactory, type RegistryEvent } from '../../../shared/domain/registry-events';
 import { classifyPushedObject } from '../../../shared/domain/push-event';
+import { FAMILY_METADATA_KEY, MODEL_TYPE_METADATA_KEY, familyFromMetadata } from '../../../shared/domain/push-family';
 import { parsePushedObject, trainingRunIdOf, type PushedObject } from '../../../shared/domain/push-layout';
 import type { Clock, TrainingRunReader } from '../../../shared/ports';
 import type { EventFlusher } from '../../../shared/registry-ports';
@@ -150,7 +151,7 @@ export class PushRegistration {
 
     const notes: string[] = [];
     const [run, metrics] = await Promise.all([this.trainingRun(push.runId), this.metrics(object.bucket, push.runId, notes)]);
-    const family = familyOf(run, metrics);
+    const family = familyOf(run, metrics, files);
 
     const manifest = await this.storeContent(object.bucket, files);
 
@@ -304,13 +305,21 @@ function filesOf(objects: ListedObject[], prefix: string): Map<string, ListedObj
   return files;
 }
 
-/** The run document names the family; without one, metrics.json may (DESIGN.md, flow 1). */
-function familyOf(run: TrainingRun | null, metrics: PushedMetrics | null): { id: string; modelType: ModelType } {
+/**
+ * The run document names the family; without one, metrics.json may (DESIGN.md, flow 1), or else the
+ * files' custom metadata (`registry-family`, `registry-model-type`), for pipelines that copy with gcloud.
+ */
+function familyOf(run: TrainingRun | null, metrics: PushedMetrics | null, files: Map<string, ListedObject>): { id: string; modelType: ModelType } {
   if (run) {
     if (!Slug.safeParse(run.familyId).success) throw new PushRejection('UNKNOWN_FAMILY', `training run ${run.id} names an invalid family id '${run.familyId}'`);
     return { id: run.familyId, modelType: run.modelType };
   }
   if (metrics?.family && metrics.model_type) return { id: metrics.family, modelType: metrics.model_type };
-  throw new PushRejection('UNKNOWN_FAMILY', 'no training run document for this run id and no family/model_type in metrics.json');
+  const fromMetadata = familyFromMetadata(files.values());
+  if (fromMetadata.found) {
+    if ('problem' in fromMetadata) throw new PushRejection('UNKNOWN_FAMILY', fromMetadata.problem);
+    return { id: fromMetadata.id, modelType: fromMetadata.modelType };
+  }
+  throw new PushRejection('UNKNOWN_FAMILY', `no training run document for this run id, no family/model_type in metrics.json, and no ${FAMILY_METADATA_KEY}/${MODEL_TYPE_METADATA_KEY} metadata on the pushed files`);
 }
 

@@ -215,6 +215,31 @@ describe('register function (functions framework + GCS, Vertex AI twins + Firest
     });
   });
 
+  describe('family from the pushed files\' custom metadata (pipelines that copy with gcloud)', () => {
+    const pushWithMetadata = async (n: number, family: string, metadata: Record<string, string>) => {
+      for (const [path, content] of Object.entries(savedModel(family))) {
+        await h.storage.bucket(PUSHES).file(`${prefixOf(n)}/${path}`).save(Buffer.from(content), { resumable: false, metadata: { metadata } });
+      }
+      await h.settle();
+    };
+
+    it('registers a push without run document or metrics.json into the family its files name', async () => {
+      await pushWithMetadata(940, 'from-metadata', { 'registry-family': 'from-metadata', 'registry-model-type': 'retrieval' });
+      const [version] = await h.versionsOf('from-metadata');
+      assert.equal(version?.modelType, 'retrieval');
+      assert.equal(version?.blessed, null);
+      assert.equal((await h.pushRecord(pushIdOf(940)))?.state, 'registered');
+    });
+
+    it('refuses a push whose metadata names an unknown model type, saying which key and what it accepts', async () => {
+      await pushWithMetadata(941, 'bad-type', { 'registry-family': 'bad-type', 'registry-model-type': 'regression' });
+      const push = await h.pushRecord(pushIdOf(941));
+      assert.equal(push?.code, 'UNKNOWN_FAMILY');
+      assert.match(push?.message ?? '', /registry-model-type='regression' must be one of retrieval/);
+      assert.deepEqual(await h.versionsOf('bad-type'), []);
+    });
+  });
+
   describe('refused pushes (recorded, acknowledged)', () => {
     it('records UNKNOWN_FAMILY when neither a run document nor metrics.json names the family', async () => {
       await h.push(prefixOf(920), savedModel('orphan'));
@@ -222,6 +247,7 @@ describe('register function (functions framework + GCS, Vertex AI twins + Firest
       const push = await h.pushRecord(pushIdOf(920));
       assert.equal(push?.state, 'failed');
       assert.equal(push?.code, 'UNKNOWN_FAMILY');
+      assert.match(push?.message ?? '', /metrics\.json.*registry-family/, 'names every way the family could have been given');
       assert.equal((await h.db.collection('versions').where('artifacts.modelUri', '==', `gs://${PUSHES}/${prefixOf(920)}`).get()).size, 0);
     });
 

@@ -135,6 +135,30 @@ describe('the local stack behind npm start', () => {
     }
   });
 
+  it('registers a push whose family only the files\' custom metadata names, as `gcloud storage cp --custom-metadata` sets it', async function () {
+    this.timeout(60_000);
+    const model = mkdtempSync(join(tmpdir(), 'stack-metadata-'));
+    writeDemoModel(model, 5);
+    const entries = readdirSync(model).filter((n) => n !== 'metrics.json').map((n) => join(model, n));
+    const run = 'my-gcloud-export-1';
+    const gcloud = await gcloudCliWith({ ...stack.manifest.gcloudEnv, CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_ENABLED: 'False' });
+    try {
+      const copied = await gcloud.run(['storage', 'cp', '-r', '--custom-metadata=registry-family=gcloud-made,registry-model-type=ranking', ...entries, `gs://${stack.pushesBucket}/${run}/pushed_model/1/`]);
+      assert.equal(copied.code, 0, copied.stderr);
+    } finally {
+      await gcloud.dispose();
+    }
+    const auth = { authorization: `Bearer ${await stack.token('editor')}` };
+    let push: { state?: string; versionId?: string | null } = {};
+    for (let i = 0; i < 100 && push.state !== 'registered'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      push = await (await fetch(`${stack.url}/api/pushes/${run}:1`, { headers: auth })).json() as typeof push;
+    }
+    assert.deepEqual([push.state, push.versionId], ['registered', 'gcloud-made-v1']);
+    const version = await (await fetch(`${stack.url}/api/models/gcloud-made-v1`, { headers: auth })).json() as { modelType: string };
+    assert.equal(version.modelType, 'ranking');
+  });
+
   it('serves the API and answers unknown routes as JSON on the same origin as the dashboard', async () => {
     const res = await fetch(`${stack.url}/api/nope`);
     assert.equal(res.status, 404);

@@ -133,12 +133,14 @@ export class GcsObjectStore implements ObjectStore {
 }
 
 function listed(file: File): ListedObject {
-  const { size, generation, contentType } = file.metadata;
+  const { size, generation, contentType, metadata } = file.metadata;
+  const custom = Object.entries(metadata ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string');
   return {
     name: file.name,
     size: Number(size ?? 0),
     generation: String(generation),
     contentType: typeof contentType === 'string' && contentType ? contentType : null,
+    ...(custom.length > 0 && { metadata: Object.fromEntries(custom) }),
   };
 }
 
