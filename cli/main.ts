@@ -5,6 +5,7 @@ import { governanceCommands } from './commands/governance';
 import { loginCommand } from './commands/login';
 import { pushCommand } from './commands/push';
 import { readCommands } from './commands/read';
+import { servingCommands } from './commands/serving';
 import { writeCommands } from './commands/writes';
 import { output } from './output';
 import { CliError, EXIT } from './session';
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   readCommands(program, out);
   pushCommand(program, out);
   writeCommands(program, out);
+  servingCommands(program, out);
   downloadCommands(program, out);
   governanceCommands(program, out);
   try {

@@ -17,8 +17,9 @@ const EXIT_BY_CODE: Record<string, number> = {
   UNAUTHENTICATED: EXIT.unauthenticated, FORBIDDEN: EXIT.forbidden,
   NOT_FOUND: EXIT.notFound, ROUTE_NOT_FOUND: EXIT.notFound,
   CONFLICT: EXIT.conflict, ALREADY_EXISTS: EXIT.conflict, VERSION_MISMATCH: EXIT.conflict, NOT_BLESSED: EXIT.conflict, POLICY_FAILED: EXIT.conflict,
+  NOT_DEPLOYED: EXIT.conflict, TRAFFIC_CHANGED: EXIT.conflict,
   INTEGRITY_FAILED: EXIT.integrity,
-  UPSTREAM_UNAVAILABLE: EXIT.unavailable, UPSTREAM_FAILED: EXIT.unavailable, NETWORK: EXIT.unavailable,
+  UPSTREAM_UNAVAILABLE: EXIT.unavailable, UPSTREAM_FAILED: EXIT.unavailable, PREDICTION_FAILED: EXIT.unavailable, NETWORK: EXIT.unavailable,
 };
 
 export class CliError extends Error {

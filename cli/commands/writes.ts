@@ -7,7 +7,7 @@ const int = (name: string) => (value: string) => {
   return Number(value);
 };
 
-/** `promote`, `deploy`, `undeploy`, `alias`: the registry's changes. */
+/** `promote`, `deploy`, `undeploy`, `alias`: the registry's changes (`rollout` is in serving.ts). */
 export function writeCommands(program: Command, out: () => Output): void {
   program.command('promote').description('register a new version of FAMILY from a training run or a gs:// directory').argument('<family>')
     .option('--run <trainingRunId>', 'the training run whose pushed model to promote')
@@ -38,21 +38,6 @@ export function writeCommands(program: Command, out: () => Output): void {
       out().result(r, () => (r.changed
         ? `deployed ${r.version.id} to ${r.deployment?.endpoint}${r.replaced.length ? ` (replacing ${r.replaced.join(', ')})` : ''}`
         : `${r.version.id} was already deployed; nothing changed`));
-    });
-
-  program.command('rollout').description('start a canary: deploy beside the serving version with a share of the traffic').argument('<version>')
-    .requiredOption('--percent <n>', 'traffic share of the new version, 1-99 (100 is a plain deploy)', int('--percent'))
-    .option('--force', 'roll out a version that is not blessed')
-    .option('--reason <text>', 'why, for the history')
-    .action(async (ref: string, o: { percent: number; force?: boolean; reason?: string }) => {
-      if (o.percent < 1 || o.percent > 99) throw new CliError('--percent must be from 1 to 99', EXIT.usage, 'VALIDATION_FAILED');
-      const { client } = openSession();
-      const r = await call(client.POST('/api/models/{id}/deploy', {
-        params: { path: { id: ref } }, body: { trafficPercent: o.percent, force: o.force, reason: o.reason },
-      }));
-      out().result(r, () => (r.changed
-        ? `${r.version.id} takes ${r.deployment?.trafficPercent}% of ${r.deployment?.endpoint}; the versions already there keep the rest`
-        : `${r.version.id} is already deployed; nothing changed`));
     });
 
   program.command('undeploy').description('take a version off its endpoint').argument('<version>')

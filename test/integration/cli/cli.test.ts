@@ -122,10 +122,38 @@ describe('model-registry CLI against the local stack (npm start)', function () {
     assert.equal(bad.code, EXIT.usage);
     assert.match(bad.stderr, /--percent must be from 1 to 99/);
 
-    for (const id of ['cli-recs-v2', 'cli-recs-v1']) {
-      const undeployed = json<{ changed: boolean }>(await cli('--json', 'undeploy', id, '--reason', 'cli test'));
-      assert.equal(undeployed.changed, true);
-    }
+    // A stepwise plan on the challenger already serving at 20 %: it starts at its first step.
+    assert.equal((await cli('rollout', 'status', 'cli-recs-v2')).code, EXIT.notFound);
+    const planned = json<{ status: string; plan: { steps: { trafficPercent: number; bakeMinutes: number }[]; guards: { maxErrorRate: number; minPredictions: number } } }>(
+      await cli('--json', 'rollout', 'cli-recs-v2', '--steps', '30,100', '--bake', '60', '--max-error-rate', '0.1', '--min-predictions', '5', '--reason', 'cli canary'),
+    );
+    assert.equal(planned.status, 'running');
+    assert.deepEqual(planned.plan.steps, [{ trafficPercent: 30, bakeMinutes: 60 }, { trafficPercent: 100, bakeMinutes: 60 }]);
+    assert.deepEqual([planned.plan.guards.maxErrorRate, planned.plan.guards.minPredictions], [0.1, 5]);
+    const again2 = await cli('rollout', 'cli-recs-v2', '--steps', '30,100');
+    assert.equal(again2.code, EXIT.conflict, 'one rollout at a time');
+
+    // Predictions from the endpoint, read from a file, answered by one of the two deployed versions.
+    const instances = join(home, 'instances.json');
+    writeFileSync(instances, JSON.stringify([{ user: 'u-1', items: [3, 5] }]));
+    const predicted = json<{ predictions: unknown[]; answeredBy: { versionId: string }; latencyMs: number }>(await cli('--json', 'predict', 'cli-recs-v2', '--instances', instances));
+    assert.equal(predicted.predictions.length, 1);
+    assert.ok(['cli-recs-v1', 'cli-recs-v2'].includes(predicted.answeredBy.versionId), predicted.answeredBy.versionId);
+    assert.match((await cli('predict', 'cli-recs-v2', '--instances', instances)).stdout, /^answered by:\s+cli-recs-v[12] \(deployed model/);
+    const notJson = join(home, 'instances.txt');
+    writeFileSync(notJson, 'user=u-1');
+    assert.equal((await cli('predict', 'cli-recs-v2', '--instances', notJson)).code, EXIT.usage);
+
+    const promoted = await cli('rollout', 'promote', 'cli-recs-v2', '--reason', 'looks good');
+    assert.equal(promoted.code, 0, promoted.stderr);
+    assert.match(promoted.stdout, /status:\s+completed/);
+    assert.match(promoted.stdout, /started\s+30%.*cli canary/);
+    assert.match(promoted.stdout, /promoted\s+100%.*looks good/);
+    assert.equal((await cli('rollout', 'rollback', 'cli-recs-v2')).code, EXIT.conflict, 'nothing left to roll back');
+
+    // The promotion retired the champion: only the challenger is left to undeploy.
+    assert.equal(json<{ changed: boolean }>(await cli('--json', 'undeploy', 'cli-recs-v1')).changed, false);
+    assert.equal(json<{ changed: boolean }>(await cli('--json', 'undeploy', 'cli-recs-v2', '--reason', 'cli test')).changed, true);
     // Registrations, deploys and undeploys kept the KPI counters exact: the reconcile finds no drift.
     const fs = await import('@google-cloud/firestore');
     const db = new fs.Firestore({ projectId: stack.projectId });
