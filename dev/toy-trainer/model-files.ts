@@ -29,6 +29,19 @@ export function toyModelFiles(runId: string): Record<string, Buffer> {
   };
 }
 
+/**
+ * `input_example.json`: a request the toy model answers, shipped in the model directory as MLflow models
+ * ship theirs (the registry keeps it for the playground). Named inputs by model type.
+ */
+export function toyInputExample(modelType: ModelType): { instances: Record<string, unknown>[] } {
+  const user = { user_id: 'u-1042', context: 'home_feed' };
+  switch (modelType) {
+    case 'retrieval': return { instances: [{ ...user, top_k: 10 }] };
+    case 'ranking': return { instances: [{ ...user, item_id: 'i-77' }, { ...user, item_id: 'i-78' }] };
+    default: return { instances: [{ ...user, item_id: 'i-77', top_k: 10 }] };
+  }
+}
+
 export interface ToyMetricsInput {
   runId: string;
   family: string;

@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ModelType } from '../../shared/schemas/common';
-import { toyMetrics, toyModelFiles } from './model-files';
+import { toyInputExample, toyMetrics, toyModelFiles } from './model-files';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   // metrics.json first: registration reads it when the model directory completes.
   await save(`${runId}/metrics.json`, Buffer.from(JSON.stringify(metrics, null, 2)), 'application/json');
   const versionDir = `${runId}/pushed_model/${Math.floor(Date.now() / 1000)}`;
+  // Before the SavedModel's own files: the last of those completes the directory, and registration reads the example then.
+  await save(`${versionDir}/input_example.json`, Buffer.from(JSON.stringify(toyInputExample(modelType), null, 2)), 'application/json');
   for (const [path, bytes] of Object.entries(toyModelFiles(runId))) await save(`${versionDir}/${path}`, bytes, 'application/octet-stream');
   process.stdout.write(`${JSON.stringify({ pushed: versionDir, metrics: metrics.metrics, blessed: metrics.evaluation.blessed })}\n`);
 }

@@ -429,6 +429,15 @@ export type components = {
         trafficPercent: number;
       }) | null;
       /** @default null */
+      inputExample: {
+        instances: {
+            [key: string]: unknown;
+          }[];
+        parameters?: {
+          [key: string]: unknown;
+        };
+      } | null;
+      /** @default null */
       trainingRunId: string | null;
       /** @default null */
       experimentId: string | null;
@@ -952,6 +961,15 @@ export type operations = {
                   /** @default 100 */
                   trafficPercent: number;
                 }) | null;
+                /** @default null */
+                inputExample: {
+                  instances: {
+                      [key: string]: unknown;
+                    }[];
+                  parameters?: {
+                    [key: string]: unknown;
+                  };
+                } | null;
                 /** @default null */
                 trainingRunId: string | null;
                 /** @default null */

@@ -93,6 +93,19 @@ export const Deployment = z.object({
 export type Deployment = z.infer<typeof Deployment>;
 
 /** A registered version as the use cases see it (timestamps as ISO strings). */
+/** Most instances an input example keeps: enough to show the shape, small enough for every read. */
+export const MAX_EXAMPLE_INSTANCES = 20;
+
+/**
+ * A request the model answers, shipped with it as `input_example.json` at the root of the pushed
+ * directory (a JSON array of instances, or `{instances, parameters}`): the playground starts from it.
+ */
+export const InputExample = z.object({
+  instances: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_EXAMPLE_INSTANCES),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+});
+export type InputExample = z.infer<typeof InputExample>;
+
 export const ModelVersion = z.object({
   id: z.string(),
   familyId: z.string(),
@@ -111,6 +124,7 @@ export const ModelVersion = z.object({
   /** null: registered where signing is not configured (or before it was). */
   signature: VersionSignature.nullable().default(null),
   deployment: Deployment.nullable().default(null),
+  inputExample: InputExample.nullable().default(null),
   trainingRunId: z.string().nullable().default(null),
   experimentId: z.string().nullable().default(null),
   registeredAt: IsoDateTime,

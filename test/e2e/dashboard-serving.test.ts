@@ -28,6 +28,11 @@ describe('dashboard serving: playground and charts', function () {
     await modal.locator('[data-slot="playground"]').waitFor();
 
     const editor = modal.getByLabel('Prediction request (JSON)');
+    // Prefilled from the input_example.json the version shipped (the demo's, as the toy trainer writes them).
+    const detail = await e2e.api<{ inputExample: unknown }>(`/api/models/${id}`);
+    assert.ok(detail.inputExample, 'the demo version carries its example');
+    assert.deepEqual(JSON.parse(await editor.inputValue()), detail.inputExample);
+    assert.match((await modal.locator('[data-field="example-source"]').textContent())!, /Prefilled from the input_example\.json/);
     await editor.fill(JSON.stringify({ instances: [{ user_id: 'u-7' }, { user_id: 'u-8' }] }));
     await modal.getByRole('button', { name: 'Send' }).click();
     await modal.locator('[data-field="answered-by"]').waitFor();

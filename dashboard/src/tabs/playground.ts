@@ -15,14 +15,17 @@ const HISTORY_KEPT = 5;
 // The session's requests by version: kept while the page lives, so reopening the tab shows them.
 const sessions = new Map<string, Sent[]>();
 
-/** Until versions record an input example at registration: one instance of named inputs to edit. */
-const EXAMPLE = { instances: [{ user_id: 'u-1', context: 'home' }] };
+/** For versions that shipped no `input_example.json`: one instance of named inputs to edit. */
+const GENERIC_EXAMPLE = { instances: [{ user_id: 'u-1', context: 'home' }] };
 
 /** The Deployment tab's prediction playground: edit instances, send them, see who answered and how fast. */
 export function playground(ctx: AppContext, view: VersionDetail, deployer: boolean): HTMLElement {
   if (!view.deployed) return h('div', { class: 'deploy-box disabled', 'aria-disabled': 'true' }, h('p', { class: 'muted' }, 'Deploy this version to send it predictions.'));
   const editor = h('textarea', { class: 'playground-input', rows: 6, spellcheck: false, 'aria-label': 'Prediction request (JSON)' });
-  editor.value = JSON.stringify(EXAMPLE, null, 2);
+  editor.value = JSON.stringify(view.inputExample ?? GENERIC_EXAMPLE, null, 2);
+  const source = view.inputExample
+    ? h('p', { class: 'muted', 'data-field': 'example-source' }, 'Prefilled from the input_example.json this version shipped.')
+    : h('p', { class: 'muted', 'data-field': 'example-source' }, 'This version shipped no input_example.json: edit the instance to its inputs.');
   const answer = h('div', { class: 'playground-answer', 'data-slot': 'prediction-answer' });
   const history = h('div', { 'data-slot': 'prediction-history' });
   const showHistory = () => {
@@ -61,5 +64,5 @@ export function playground(ctx: AppContext, view: VersionDetail, deployer: boole
     showHistory();
   })());
   showHistory();
-  return h('div', { class: 'deploy-box playground', 'data-slot': 'playground' }, editor, h('div', { class: 'section-row' }, send), answer, history);
+  return h('div', { class: 'deploy-box playground', 'data-slot': 'playground' }, source, editor, h('div', { class: 'section-row' }, send), answer, history);
 }

@@ -19,6 +19,7 @@ import type { TrainingRun } from '../../../shared/schemas/training-run';
 import type { Logger } from '../log';
 import { mapWithConcurrency, storeFile, storeManifest, type StoredManifest } from './content-addressing';
 import { settleRegistration, type LatestAlias } from './mirror-version';
+import { INPUT_EXAMPLE_FILE, readInputExample } from './input-example';
 import { evaluationOf, readPushedMetrics } from './pushed-metrics';
 import type { VersionSigning } from './version-signing';
 
@@ -150,7 +151,10 @@ export class PushRegistration {
     if (claim.outcome === 'in_progress') return { outcome: 'in_progress', heldBy: claim.eventId };
 
     const notes: string[] = [];
-    const [run, metrics] = await Promise.all([this.trainingRun(push.runId), this.metrics(object.bucket, push.runId, notes)]);
+    const [run, metrics, inputExample] = await Promise.all([
+      this.trainingRun(push.runId), this.metrics(object.bucket, push.runId, notes),
+      files.has(INPUT_EXAMPLE_FILE) ? readInputExample(this.deps.objects, { bucket: object.bucket, name: `${push.prefix}/${INPUT_EXAMPLE_FILE}` }, notes) : null,
+    ]);
     const family = familyOf(run, metrics, files);
 
     const manifest = await this.storeContent(object.bucket, files);
@@ -186,6 +190,7 @@ export class PushRegistration {
           },
           vertex: pendingMirror(name, new Date(now)),
           signature: this.deps.signing ? pendingSignature(new Date(now)) : null,
+          inputExample,
           trainingRunId: run?.id ?? null,
           experimentId: run?.experimentId ?? null,
           registeredAt: now,

@@ -215,6 +215,27 @@ describe('register function (functions framework + GCS, Vertex AI twins + Firest
     });
   });
 
+  describe('input example shipped with the model (input_example.json)', () => {
+    it('keeps the example request a push ships at its root, for the playground', async () => {
+      await seedRuns('with-example', 950, 1);
+      const example = { instances: [{ user_id: 'u-1', top_k: 5 }], parameters: { temperature: 0 } };
+      await h.push(prefixOf(950), { 'input_example.json': JSON.stringify(example), ...savedModel('with-example') });
+      await h.settle();
+      const [version] = await h.versionsOf('with-example');
+      assert.deepEqual(version?.inputExample, example);
+      assert.equal(version?.artifacts.fileCount, 4, 'the example is one of the version\'s files, hashed and signed with them');
+    });
+
+    it('registers without the example, noting why, when it is not a list of instances', async () => {
+      await seedRuns('bad-example', 951, 1);
+      await h.push(prefixOf(951), { 'input_example.json': JSON.stringify({ rows: [1, 2] }), ...savedModel('bad-example') });
+      await h.settle();
+      const [version] = await h.versionsOf('bad-example');
+      assert.equal(version?.inputExample, null);
+      assert.match((await h.pushRecord(pushIdOf(951)))!.notes.join('\n'), /input_example\.json ignored: .*instances/);
+    });
+  });
+
   describe('family from the pushed files\' custom metadata (pipelines that copy with gcloud)', () => {
     const pushWithMetadata = async (n: number, family: string, metadata: Record<string, string>) => {
       for (const [path, content] of Object.entries(savedModel(family))) {

@@ -4,7 +4,10 @@ import { startStack, type Stack } from '../../../dev/stack';
 import { demoModelFiles } from '../../../dev/demo/demo-model';
 import { readZip } from '../artifacts/zip-reader';
 
-interface Version { id: string; familyId: string; version: number; aliases: string[]; artifacts: { manifestDigest: string | null; sizeBytes: number; fileCount: number } }
+interface Version {
+  id: string; familyId: string; version: number; aliases: string[]; inputExample: { instances: unknown[] } | null;
+  artifacts: { manifestDigest: string | null; sizeBytes: number; fileCount: number }; signature: { state: string } | null;
+}
 
 describe('the demo registry of npm start, whole as registrations leave it', () => {
   let stack: Stack;
@@ -47,16 +50,19 @@ describe('the demo registry of npm start, whole as registrations leave it', () =
     assert.equal(vertexLatest.length, families.length, 'latest is mirrored to Vertex AI too');
   });
 
-  it('downloads every demo version as a ZIP of the files its manifest names', async () => {
+  it('downloads every demo version, signed before the stack answered, as a ZIP of the files its manifest names and model.sig', async () => {
     const shas = new Set(versions.flatMap((_, i) => demoModelFiles(i + 1)).map((f) => createHash('sha256').update(f.bytes).digest('hex')));
     for (const version of versions) {
+      assert.equal(version.signature?.state, 'signed', `${version.id} signed by the minute job's first run`);
+      assert.ok(version.inputExample?.instances.length, `${version.id} ships an input example`);
+      shas.add(createHash('sha256').update(JSON.stringify(version.inputExample, null, 2)).digest('hex'));
       const { files } = await json<{ files: { path: string; size: number; sha256: string }[] }>(`/api/models/${version.id}/manifest`);
       assert.equal(files.length, version.artifacts.fileCount);
       assert.equal(files.reduce((sum, f) => sum + f.size, 0), version.artifacts.sizeBytes);
       const res = await get(`/api/models/${version.id}/download`);
       assert.equal(res.status, 200, `download of ${version.id}`);
       const entries = readZip(Buffer.from(await res.arrayBuffer()));
-      assert.deepEqual(entries.map((e) => e.name).sort(), ['manifest.json', ...files.map((f) => `model/${f.path}`)].sort());
+      assert.deepEqual(entries.map((e) => e.name).sort(), ['manifest.json', 'model.sig', ...files.map((f) => `model/${f.path}`)].sort());
       for (const entry of entries.filter((e) => e.name.startsWith('model/'))) {
         assert.ok(shas.has(createHash('sha256').update(entry.data).digest('hex')), entry.name);
       }
