@@ -38,7 +38,7 @@ const ts = (at: number) => ({ seconds: String(Math.floor(at / 1000)), nanos: (at
 /**
  * MetricService.ListTimeSeries over the Vertex twin's prediction records: one series per (endpoint, deployed
  * model), points per alignment period, newest first, as Cloud Monitoring answers. Aligners: ALIGN_SUM / ALIGN_DELTA
- * for the counts, ALIGN_PERCENTILE_50/95/99 for the latencies (ms, as Vertex reports them).
+ * for the counts, ALIGN_PERCENTILE_05/50/95/99 for the latencies (ms, as Vertex reports them).
  */
 export function listTimeSeries(records: () => PredictionRecord[], request: ListTimeSeriesRequest): object {
   const project = /^projects\/([^/]+)$/.exec(request.name ?? '')?.[1];
