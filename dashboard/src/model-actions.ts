@@ -64,20 +64,65 @@ export async function deployVersion(ctx: AppContext, view: ModelVersionView | nu
   const forceRow = h('label', { class: 'checkbox-row warning' }, force, ' Deploy although this version is not blessed');
   forceRow.hidden = view === null || view.blessed === true;
   const title = view ? `Deploy ${view.name}` : 'Deploy a model version';
+  // Where it goes, and what serves there now: a deploy at 100 % replaces the family's versions on that endpoint.
+  const endpoint = h('select', { name: 'endpoint' });
+  const impact = h('p', { class: 'deploy-impact', 'data-field': 'deploy-impact', role: 'status' });
+  let serving: ModelVersionView[] = [];
 
   const body = h('div', { class: 'form-grid' },
     view
       ? h('p', { class: 'dialog-lead' }, `Serve ${view.name} (${view.versionLabel}) from a Vertex AI endpoint. It takes traffic once the deployment finishes.`)
       : field('Version', picker, 'Blessed versions that are not serving'),
+    field('Endpoint', endpoint, 'Vertex AI endpoint the version serves from'),
+    impact,
     field('Machine type', machine),
     h('div', { class: 'field-trio' }, field('Min replicas', min), field('Max replicas', max), field('Traffic %', traffic)),
     field('Reason (optional)', reason),
     forceRow);
 
   const target = (): ModelVersionView | undefined => view ?? candidates.get(picker.value);
+  const familyEndpoint = (v: ModelVersionView) => `${v.familyId}-endpoint`;
+  const chosenEndpoint = (v: ModelVersionView) => endpoint.value || familyEndpoint(v);
+  const showEndpoints = () => {
+    const version = target();
+    if (!version) {
+      endpoint.replaceChildren(h('option', { value: '' }, 'The family endpoint'));
+      impact.textContent = '';
+      return;
+    }
+    const kept = endpoint.value;
+    const others = [...new Set(serving.filter((v) => v.familyId === version.familyId).map(endpointName))]
+      .filter((id): id is string => Boolean(id) && id !== familyEndpoint(version));
+    endpoint.replaceChildren(
+      h('option', { value: '' }, `${familyEndpoint(version)} (the family's; created on first deploy)`),
+      ...others.map((id) => h('option', { value: id }, id)));
+    endpoint.value = others.includes(kept) ? kept : '';
+    showImpact();
+  };
+  const showImpact = () => {
+    const version = target();
+    if (!version) return;
+    const where = chosenEndpoint(version);
+    const there = serving.filter((v) => v.id !== version.id && v.familyId === version.familyId && endpointName(v) === where);
+    const names = there.map((v) => `${v.name} (${v.versionLabel})`).join(', ');
+    const share = traffic.valueAsNumber;
+    impact.dataset.replaces = String(there.length > 0 && share === 100);
+    impact.textContent = there.length === 0
+      ? `Nothing of ${version.familyId} serves on ${where} yet: ${version.name} takes ${share} % of its traffic.`
+      : share === 100
+        ? `This replaces what is serving: ${names} on ${where} is undeployed once ${version.name} takes all the traffic.`
+        : `${names} keeps ${100 - share} % of ${where}'s traffic beside ${version.name} at ${share} % (a canary; start a rollout plan to advance it with guards).`;
+  };
+  endpoint.addEventListener('change', showImpact);
+  traffic.addEventListener('input', showImpact);
+  picker.addEventListener('change', showEndpoints);
+  showEndpoints();
   await openDialog({
     title, body, confirmLabel: 'Deploy',
     onOpen() {
+      ctx.api.call((c) => c.GET('/api/models', { params: { query: { status: 'deployed', page_size: 100 } } }))
+        .then(({ items }) => { serving = items; showEndpoints(); })
+        .catch(() => { impact.textContent = 'Could not read what serves now.'; });
       if (view) return;
       ctx.api.call((c) => c.GET('/api/models', { params: { query: { status: 'idle', sort: 'latest', page_size: 100 } } }))
         .then(({ items }) => {
@@ -93,6 +138,7 @@ export async function deployVersion(ctx: AppContext, view: ModelVersionView | nu
       if (!version) throw new Error('Choose a version to deploy.');
       const request: DeployRequest = {
         machineType: machine.value, minReplicas: min.valueAsNumber, maxReplicas: max.valueAsNumber, trafficPercent: traffic.valueAsNumber,
+        ...(endpoint.value && { endpoint: endpoint.value }),
       };
       if (request.minReplicas! > request.maxReplicas!) throw new Error('Min replicas cannot exceed max replicas.');
       if (!forceRow.hidden && !force.checked) throw new Error('This version is not blessed: tick the box to deploy it anyway.');

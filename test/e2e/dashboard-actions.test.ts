@@ -86,6 +86,27 @@ describe('dashboard actions against the local stack', function () {
     assert.equal((await version('multitask-ctr-v2')).deployed, true);
   });
 
+  it('says in the deploy dialog which endpoint it deploys to and that a full deploy replaces what serves there', async () => {
+    const serving = (await e2e.api<ListModelsResponse>('/api/models?status=deployed&page_size=100')).items;
+    const champion = serving[0]!;
+    const versions = (await e2e.api<{ items: { id: string; deployed: boolean; status: string }[] }>(`/api/models/${champion.id}/versions`)).items;
+    const other = versions.find((v) => !v.deployed && v.status !== 'pending')!;
+    const { page } = await open(`?model=${other.id}&tab=deployment`);
+    await page.locator('.model-modal .tab-deployment').getByRole('button', { name: /Deploy to Endpoint|Force deploy…/ }).click();
+    const dialog = page.getByRole('dialog', { name: `Deploy ${other.id}` });
+    const endpointId = champion.deployment!.endpoint.split('/').pop()!;
+    assert.match(await dialog.getByLabel('Endpoint').locator('option:checked').innerText(), new RegExp(`^${champion.familyId}-endpoint`));
+    const impact = dialog.locator('[data-field="deploy-impact"]');
+    await impact.filter({ hasText: 'This replaces what is serving' }).waitFor();
+    assert.match(await impact.innerText(), new RegExp(`${champion.id} \\(v\\d+\\) on ${endpointId} is undeployed`));
+    assert.equal(await impact.getAttribute('data-replaces'), 'true');
+    await dialog.getByLabel('Traffic %').fill('20');
+    await impact.filter({ hasText: 'keeps 80 %' }).waitFor();
+    assert.equal(await impact.getAttribute('data-replaces'), 'false');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal((await version(other.id)).deployed, false, 'nothing deployed by opening the dialog');
+  });
+
   it('force-deploys a version that is not blessed only once the box is ticked', async () => {
     const { page } = await open('?model=recs-prod-v4&tab=deployment');
     await page.locator('.model-modal [data-deploy-state="not_blessed"]').getByRole('button', { name: 'Force deploy…' }).click();

@@ -81,6 +81,7 @@ export function createApiHandler({ routes, authenticator, corsOrigins, log }: Ap
     } catch (error) {
       const reply = toErrorReply(error);
       if (reply.unexpected) log.error('request failed', { error, path, method: req.method });
+      else if (reply.status >= 500) log.warn('request failed upstream', { code: reply.body.error.code, message: reply.body.error.message, path, method: req.method });
       if (res.headersSent) {
         res.destroy(error instanceof Error ? error : undefined);
         return;

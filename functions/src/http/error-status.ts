@@ -34,7 +34,7 @@ export function statusOf(code: ErrorCode): number {
 export interface ErrorReply {
   status: number;
   body: ErrorBody;
-  /** Unexpected errors are logged with their stack; expected ones are not noise. */
+  /** Unexpected errors are logged with their stack; expected ones are not noise (5xx ones get a warning). */
   unexpected: boolean;
 }
 
@@ -44,7 +44,8 @@ export function toErrorReply(error: unknown): ErrorReply {
     return {
       status,
       body: { error: { code: error.code, message: error.message, ...error.details } },
-      unexpected: status >= 500,
+      // A stable code is an outcome the code foresaw (a model server failing, Vertex unavailable), not a bug.
+      unexpected: false,
     };
   }
   return {

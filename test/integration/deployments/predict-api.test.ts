@@ -91,4 +91,21 @@ describe('predict API (Vertex twin PredictionService through the unmodified Pred
     assert.match(res.body.error.message, /model server crashed/);
     assert.deepEqual(recordsOf(deployedModelId).map((r) => r.code), [13]);
   });
+
+  it('answers NOT_DEPLOYED right after an undeploy, though it reused the version\'s serving target a moment before', async () => {
+    const { version, deployedModelId } = await deployed(nextFamily(), 1);
+    await post(`/api/models/${version.id}/predict`, { instances: [{ x: 1 }] }).expect(200);
+    await post(`/api/models/${version.id}/undeploy`, {}).expect(200);
+    const res = await post(`/api/models/${version.id}/predict`, { instances: [{ x: 2 }] }).expect(409);
+    assert.equal(res.body.error.code, 'NOT_DEPLOYED');
+    assert.equal(recordsOf(deployedModelId).length, 1, 'the undeployed model answered only the first request');
+  });
+
+  it('asks a failing model once per request, also with its serving target reused', async () => {
+    const { version, deployedModelId } = await deployed(nextFamily(), 1);
+    await post(`/api/models/${version.id}/predict`, { instances: [{ x: 1 }] }).expect(200);
+    h.vertex.predictions.fail(deployedModelId, { message: 'oom' });
+    await post(`/api/models/${version.id}/predict`, { instances: [{ x: 2 }] }).expect(502);
+    assert.deepEqual(recordsOf(deployedModelId).map((r) => r.code ?? 0), [0, 13]);
+  });
 });
