@@ -7,7 +7,10 @@ import { CalendarReader } from '../functions/src/app/calendar';
 import { Schedule } from '../shared/schemas/schedule';
 import { TrainingRun } from '../shared/schemas/training-run';
 import { MODEL_TYPES } from '../shared/schemas/common';
+import { gzipSync } from 'node:zlib';
+import { compactCalendar } from '../shared/domain/calendar-wire';
 import { median, percentile, round } from './stats';
+import { startFirestoreEmulator } from '../dev/emulators/firestore';
 
 const DAY = 86_400_000;
 
@@ -41,7 +44,7 @@ async function seedRuns(db: Firestore, list: TrainingRun[]) {
 
 export interface CalendarBenchRow {
   scenario: string; schedules: number; runsInWindow: number; runsOutside: number;
-  reads: number; kb: number; p50: number; p95: number; truncated: boolean;
+  reads: number; kb: number; gzipKb: number; p50: number; p95: number; truncated: boolean;
 }
 
 /** Calendar reads and latency for 500 active schedules, as history grows outside and inside the window. */
@@ -55,16 +58,18 @@ export async function benchCalendar(db: Firestore, projectId: string, requests =
   const reader = new CalendarReader(new FirestoreScheduleRepository(firestore, meter), new FirestoreCalendarRunRepository(firestore, meter), { now: () => now });
   const measure = async (scenario: string, runsInWindow: number, runsOutside: number): Promise<CalendarBenchRow> => {
     const times: number[] = [];
-    let last = { reads: 0, truncated: false, kb: 0 };
+    let last = { reads: 0, truncated: false, kb: 0, gzipKb: 0 };
     for (let i = 0; i < requests; i++) {
       reads = 0;
       const t = performance.now();
       const response = await reader.read({ tz: 'Europe/Warsaw', weeksPast: 10, weeksFuture: 30 });
       times.push(performance.now() - t);
-      last = { reads, truncated: response.warnings.length > 0, kb: Math.round(Buffer.byteLength(JSON.stringify(response)) / 1024) };
+      // What the route sends: the compact wire, and gzipped as the API serves it to browsers.
+      const wire = Buffer.from(JSON.stringify(compactCalendar(response)));
+      last = { reads, truncated: response.warnings.length > 0, kb: round(wire.byteLength / 1024), gzipKb: round(gzipSync(wire).byteLength / 1024) };
     }
-    console.log(`  calendar ${scenario}: ${last.reads} reads, ${last.kb} KB, p50 ${round(median(times))} ms`);
-    return { scenario, schedules: 500, runsInWindow, runsOutside, reads: last.reads, kb: last.kb, p50: round(median(times)), p95: round(percentile(times, 95)), truncated: last.truncated };
+    console.log(`  calendar ${scenario}: ${last.reads} reads, ${last.kb} KB (${last.gzipKb} KB gzipped), p50 ${round(median(times))} ms`);
+    return { scenario, schedules: 500, runsInWindow, runsOutside, reads: last.reads, kb: last.kb, gzipKb: last.gzipKb, p50: round(median(times)), p95: round(percentile(times, 95)), truncated: last.truncated };
   };
   const rows: CalendarBenchRow[] = [];
   await seedRuns(db, runs(2000, windowStart + DAY, now.getTime(), 0));
@@ -74,4 +79,19 @@ export async function benchCalendar(db: Firestore, projectId: string, requests =
   await seedRuns(db, runs(18_000, windowStart + DAY, now.getTime(), 20_000));
   rows.push(await measure('20,000 runs in the window', 20_000, 18_000));
   return rows;
+}
+
+if (require.main === module) {
+  void (async () => {
+    const emulator = await startFirestoreEmulator({ projectId: 'bench-calendar' });
+    process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
+    const { Firestore } = await import('@google-cloud/firestore');
+    const db = new Firestore({ projectId: emulator.projectId, ignoreUndefinedProperties: true });
+    try {
+      console.table(await benchCalendar(db, emulator.projectId));
+    } finally {
+      await db.terminate();
+      await emulator.stop();
+    }
+  })();
 }

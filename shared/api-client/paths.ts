@@ -3748,9 +3748,7 @@ export type operations = {
                 scheduleType?: "once" | "daily" | "weekly" | "cron";
                 description?: string;
               })[];
-            scheduled: {
-              [key: string]: [number, number, number][];
-            };
+            scheduled: [number, number, number, number, number, number][];
             historical: {
               [key: string]: ({
                   schedule?: number;
@@ -3771,9 +3769,7 @@ export type operations = {
                   };
                 })[];
             };
-            missed: {
-              [key: string]: [number, number, number][];
-            };
+            missed: [number, number, number, number, number, number][];
             families: ({
                 familyId: string;
                 lastBlessedAt: string | null;

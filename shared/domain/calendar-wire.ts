@@ -33,6 +33,14 @@ export interface CalendarScheduleInfo {
 export type CalendarSlotRef = [schedule: number, minute: number, count?: number];
 
 /**
+ * A schedule's slots on `occurrences` days, `stride` days apart from day index `firstDay`, each at the
+ * same minute (as in CalendarSlotRef) and count: a daily schedule is one or a few series for the whole
+ * window (a new one where daylight saving shifts its minute), a weekly one is one series with stride 7.
+ * The bytes follow the schedules, not schedules × days.
+ */
+export type CalendarSeries = [schedule: number, firstDay: number, occurrences: number, stride: number, minute: number, count?: number];
+
+/**
  * One group's runs of a day. `schedule` refers to `schedules` when the group is an active schedule
  * of the same family and type; otherwise the group is spelled out (runs started by hand, paused or
  * deleted schedules). `name` is left out when it equals the label.
@@ -55,9 +63,9 @@ export interface CalendarHistoricalRef {
 export interface CalendarWire {
   window: CalendarResponse['window'];
   schedules: CalendarScheduleInfo[];
-  scheduled: Record<string, CalendarSlotRef[]>;
+  scheduled: CalendarSeries[];
   historical: Record<string, CalendarHistoricalRef[]>;
-  missed: Record<string, CalendarSlotRef[]>;
+  missed: CalendarSeries[];
   families: CalendarResponse['families'];
   warnings: CalendarResponse['warnings'];
 }
@@ -81,6 +89,57 @@ function mapDays<A, B>(byDay: Record<string, A[]>, dayIndex: Map<string, number>
 }
 
 const dayIndexOf = (window: CalendarResponse['window']) => new Map(window.days.map((d, i) => [d, i]));
+
+/** Per-day references → series: each schedule's slots in day order, runs of equal minute and count at a constant stride. */
+function toSeries(byDay: Record<string, CalendarSlotRef[]>, dayIndex: Map<string, number>): CalendarSeries[] {
+  const bySchedule = new Map<number, [day: number, minute: number, count: number][]>();
+  for (const [day, refs] of Object.entries(byDay)) {
+    const d = dayIndex.get(day)!;
+    for (const [schedule, minute, count = 1] of refs) {
+      let slots = bySchedule.get(schedule);
+      if (!slots) bySchedule.set(schedule, (slots = []));
+      slots.push([d, minute, count]);
+    }
+  }
+  const series: CalendarSeries[] = [];
+  for (const [schedule, slots] of bySchedule) {
+    slots.sort((a, b) => a[0] - b[0]);
+    for (let i = 0; i < slots.length;) {
+      const [first, minute, count] = slots[i]!;
+      const same = (j: number) => slots[j] !== undefined && slots[j]![1] === minute && slots[j]![2] === count;
+      const stride = same(i + 1) ? slots[i + 1]![0] - first : 1;
+      let n = 1;
+      while (same(i + n) && slots[i + n]![0] === first + n * stride) n++;
+      series.push(count === 1 ? [schedule, first, n, stride, minute] : [schedule, first, n, stride, minute, count]);
+      i += n;
+    }
+  }
+  return series;
+}
+
+/**
+ * Series → per-day references, each day in the calendar's order: first slot, then schedule name in
+ * locale order, then schedule index (the order schedules first appear in, as the projection adds them).
+ */
+function fromSeries(series: CalendarSeries[], window: CalendarWire['window'], schedules: CalendarScheduleInfo[]): Record<string, CalendarSlotRef[]> {
+  const names = new Intl.Collator().compare;
+  const byDay = new Map<number, CalendarSlotRef[]>();
+  for (const [schedule, first, occurrences, stride, minute, count = 1] of series) {
+    for (let k = 0; k < occurrences; k++) {
+      const day = first + k * stride;
+      let refs = byDay.get(day);
+      if (!refs) byDay.set(day, (refs = []));
+      refs.push(slotRef(schedule, minute, count));
+    }
+  }
+  const out: Record<string, CalendarSlotRef[]> = {};
+  for (const day of [...byDay.keys()].sort((a, b) => a - b)) {
+    const key = window.days[day];
+    if (key === undefined) throw new Error(`calendar: day ${day} is not in the window`);
+    out[key] = byDay.get(day)!.sort((a, b) => a[1] - b[1] || names(schedules[a[0]]?.name ?? '', schedules[b[0]]?.name ?? '') || a[0] - b[0]);
+  }
+  return out;
+}
 
 /** The response as sent; `expandCalendar(compactCalendar(r))` deep-equals `r`. */
 export function compactCalendar(response: CalendarResponse): CalendarWire {
@@ -113,7 +172,10 @@ export function compactCalendar(response: CalendarResponse): CalendarWire {
       status: r.status, versionId: r.versionId, at: r.at, runs: r.runs, statuses: r.statuses,
     };
   });
-  return { window: response.window, schedules, scheduled, historical, missed, families: response.families, warnings: response.warnings };
+  return {
+    window: response.window, schedules, scheduled: toSeries(scheduled, days), historical, missed: toSeries(missed, days),
+    families: response.families, warnings: response.warnings,
+  };
 }
 
 /** Seed 000's per-day entries from the compact answer (the dashboard, tests and API clients). */
@@ -126,12 +188,12 @@ export function expandCalendar(wire: CalendarWire): CalendarResponse {
     if (!s) throw new Error(`calendar: no schedule ${i}`);
     return s;
   };
-  const scheduled = mapDays(wire.scheduled, days, ([i, minute, fires = 1], dayMinute): ScheduledSlot => {
+  const scheduled = mapDays(fromSeries(wire.scheduled, wire.window, wire.schedules), days, ([i, minute, fires = 1], dayMinute): ScheduledSlot => {
     const s = info(i);
     if (s.type === undefined || s.scheduleType === undefined || s.description === undefined) throw new Error(`calendar: schedule ${i} lacks its details`);
     return { scheduleId: s.scheduleId, name: s.name, type: s.type, scheduleType: s.scheduleType, description: s.description, fireTime: fireTime(dayMinute, minute), familyId: s.familyId, fires };
   });
-  const missed = mapDays(wire.missed, days, ([i, minute, slots = 1], dayMinute): MissedSlot => {
+  const missed = mapDays(fromSeries(wire.missed, wire.window, wire.schedules), days, ([i, minute, slots = 1], dayMinute): MissedSlot => {
     const s = info(i);
     return { scheduleId: s.scheduleId, name: s.name, familyId: s.familyId, fireTime: fireTime(dayMinute, minute), slots };
   });

@@ -132,12 +132,12 @@ export const ListSchedulesResponseSchema = page(ScheduleViewSchema);
 
 const byDay = <T extends z.ZodType>(entry: T) => z.record(z.string(), z.array(entry));
 
-const SlotRef = z.tuple([z.number().int(), z.number(), z.number().int().optional()])
-  .describe("[index in `schedules`, its first fire (or missed slot) that day in minutes after window.start + the day's index × 24 h, how many that day when more than one]");
+const Series = z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.number(), z.number().int().optional()])
+  .describe("[index in `schedules`, first day (index in window.days), occurrences, stride in days, its first fire (or missed slot) on each of those days in minutes after window.start + the day's index × 24 h, how many that day when more than one]");
 
 /**
- * The calendar as sent (shared/domain/calendar-wire.ts): each schedule's details once, per day
- * references and counts. `expandCalendar` turns it into seed 000's per-day entries.
+ * The calendar as sent (shared/domain/calendar-wire.ts): each schedule's details once, its slots as
+ * series of days, runs per day. `expandCalendar` turns it into seed 000's per-day entries.
  */
 export const CalendarResponseSchema = z.object({
   window: z.object({
@@ -148,7 +148,7 @@ export const CalendarResponseSchema = z.object({
     scheduleId: z.string(), name: z.string(), familyId: z.string(),
     type: ModelType.optional(), scheduleType: z.enum(SCHEDULE_TYPES).optional(), description: z.string().optional(),
   }).describe('A schedule the days refer to by index; type, schedule type and description are absent when it appears only in `missed`')),
-  scheduled: byDay(SlotRef.describe('A schedule on one day, once however often it fires')),
+  scheduled: z.array(Series.describe('A schedule\'s fires on days a constant stride apart, once a day however often it fires')),
   historical: byDay(z.object({
     schedule: z.number().int().optional().describe('Index in `schedules`; absent when the group is spelled out below'),
     scheduleId: z.string().nullable().optional(), familyId: z.string().optional(), type: ModelType.optional(),
@@ -158,7 +158,7 @@ export const CalendarResponseSchema = z.object({
     runs: z.number().int(),
     statuses: z.partialRecord(RunStatus, z.number().int()),
   }).describe("The runs of one schedule (or family) on one day; runId, name, status and versionId are its latest run's")),
-  missed: byDay(SlotRef.describe("A schedule's slots on one day that no run covered")),
+  missed: z.array(Series.describe("A schedule's slots no run covered, on days a constant stride apart")),
   families: z.array(z.object({ familyId: z.string(), lastBlessedAt: z.string().nullable(), daysSinceLastBlessed: z.number().int().nullable() })),
   warnings: z.array(z.object({
     code: z.enum(['SCHEDULE_INVALID', 'SCHEDULE_TRUNCATED', 'SCHEDULES_TRUNCATED', 'RUNS_TRUNCATED', 'FAMILIES_TRUNCATED']),

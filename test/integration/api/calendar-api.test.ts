@@ -17,6 +17,7 @@ import { devTokenVerifier } from '../../../functions/src/http/token-verifiers';
 import { createLogger } from '../../../functions/src/log';
 import type { CalendarResponse } from '../../../shared/domain/calendar';
 import { expandCalendar, type CalendarWire } from '../../../shared/domain/calendar-wire';
+import { MAX_FIRE_TIMES } from '../../../shared/domain/schedule-projection';
 import { Schedule } from '../../../shared/schemas/schedule';
 import { TEST_SECRET, tokenFor } from '../../support/api';
 import { makeRun, makeVersion } from '../../support/fixtures';
@@ -126,7 +127,7 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     assert.deepEqual(body.warnings, []);
   });
 
-  it('sends each schedule once and, per day, only references with counts, however often it fires', async () => {
+  it('sends each schedule once and its days as series with counts, however often it fires', async () => {
     await seedRegistry(db, {
       schedules: [
         schedule({ id: 'minutely', name: 'every-minute', type: 'cron', cron: '* * * * *', timeZone: 'UTC' }),
@@ -141,10 +142,17 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     ]);
     const minutely = wire.schedules.findIndex((s) => s.scheduleId === 'minutely');
     const nightly = wire.schedules.findIndex((s) => s.scheduleId === 'nightly');
-    // Thursday: the minutely schedule fires 1,440 times from 00:00, the nightly one once at 03:00.
-    assert.deepEqual(wire.scheduled['2026-03-19'], [[minutely, 0, 1440], [nightly, 180]]);
-    // Today from 12:00 (now) on: 720 fires, and the nightly fire is already past.
-    assert.deepEqual(wire.scheduled['2026-03-18'], [[minutely, 720, 720]]);
+    const series = (i: number) => wire.scheduled.filter((s) => s[0] === i).map((s) => s.slice(1));
+    const today = wire.window.days.indexOf('2026-03-18');
+    const thursday = wire.window.days.indexOf('2026-03-19');
+    const rest = wire.window.days.length - thursday;
+    // Today from 12:00 (now) on: 720 fires; from Thursday on, every day, 1,440 fires from 00:00, until the
+    // projection stops at MAX_FIRE_TIMES (and says so in a warning) during the last day.
+    const fullDays = Math.floor((MAX_FIRE_TIMES - 720) / 1440);
+    assert.deepEqual(series(minutely), [[today, 1, 1, 720, 720], [thursday, fullDays, 1, 0, 1440], [thursday + fullDays, 1, 1, 0, (MAX_FIRE_TIMES - 720) % 1440]]);
+    // Today's nightly fire is already past: one series from Thursday, daily at 03:00.
+    assert.deepEqual(series(nightly), [[thursday, rest, 1, 180]]);
+    assert.equal(wire.scheduled.length, 4, 'four series for the whole window');
     const expanded = expandCalendar(wire);
     assert.deepEqual(expanded.scheduled['2026-03-19']!.map((s) => [s.name, s.fires, s.fireTime]), [
       ['every-minute', 1440, '2026-03-19T00:00:00.000Z'], ['nightly', 1, '2026-03-19T03:00:00.000Z'],
