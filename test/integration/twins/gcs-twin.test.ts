@@ -483,6 +483,72 @@ describe('GCS twin (unmodified @google-cloud/storage client over HTTP)', () => {
   describe('fault switch', () => {
     afterEach(() => twin.faults.clear());
 
+    describe('finalize deliveries', () => {
+      beforeEach(() => {
+        subscriber.deliveries.length = 0;
+      });
+
+      const save = (name: string) => storage.bucket('events').file(name).save(name, { resumable: false });
+      const delivered = () => subscriber.deliveries.map((d) => ({ name: d.body.name, id: d.headers['ce-id'] }));
+
+      it('delivers the next N events twice with the same ce-id, the ones after once', async () => {
+        twin.faults.set({ duplicateDeliveries: 1 });
+        const before = twin.deliveries();
+        await save('dup-1');
+        await save('dup-2');
+        await twin.idle();
+
+        const [first, second, third, ...rest] = delivered().sort((a, b) => String(a.name).localeCompare(String(b.name)));
+        assert.deepEqual(rest, []);
+        assert.deepEqual([first!.name, second!.name, third!.name], ['dup-1', 'dup-1', 'dup-2']);
+        assert.equal(first!.id, second!.id, 'a duplicate keeps the ce-id');
+        assert.notEqual(third!.id, first!.id);
+        assert.equal(twin.faults.remaining().duplicateDeliveries, 0);
+        const after = twin.deliveries();
+        assert.deepEqual({ events: after.events - before.events, attempts: after.attempts - before.attempts }, { events: 2, attempts: 3 });
+      });
+
+      it('holds the next N events and delivers them newest first once the N-th is published', async () => {
+        twin.faults.set({ reorderDeliveries: 3 });
+        await save('order-1');
+        await save('order-2');
+        await new Promise((done) => setTimeout(done, 100));
+        assert.deepEqual(delivered(), [], 'held until the third');
+        await save('order-3');
+        await save('order-4');
+        await twin.idle();
+
+        assert.deepEqual(delivered().map((d) => d.name).slice(0, 3), ['order-3', 'order-2', 'order-1']);
+        assert.deepEqual(delivered().map((d) => d.name).sort(), ['order-1', 'order-2', 'order-3', 'order-4']);
+      });
+
+      it('delivers the events a reordering still holds when the setting is replaced', async () => {
+        twin.faults.set({ reorderDeliveries: 10 });
+        await save('held-1');
+        await save('held-2');
+        twin.faults.clear();
+        await twin.idle();
+        assert.deepEqual(delivered().map((d) => d.name), ['held-2', 'held-1']);
+      });
+
+      it('delivers the next N events as if late: ce-time, timeCreated and updated lateByMs in the past', async () => {
+        twin.faults.set({ lateDeliveries: 1, lateByMs: 2 * 3600_000 });
+        await save('late-1');
+        await save('on-time');
+        await twin.idle();
+        const [metadata] = await storage.bucket('events').file('late-1').getMetadata();
+
+        const late = subscriber.deliveries.find((d) => d.body.name === 'late-1')!;
+        const expected = new Date(Date.parse(metadata.updated!) - 2 * 3600_000).toISOString();
+        assert.equal(late.headers['ce-time'], expected);
+        assert.equal(late.body.updated, expected);
+        assert.equal(late.body.timeCreated, new Date(Date.parse(metadata.timeCreated!) - 2 * 3600_000).toISOString());
+        assert.equal(late.body.generation, metadata.generation, 'the same object, only its event late');
+        const onTime = subscriber.deliveries.find((d) => d.body.name === 'on-time')!;
+        assert.ok(Math.abs(Date.parse(String(onTime.headers['ce-time'])) - Date.now()) < 60_000, 'the next event is on time');
+      });
+    });
+
     // Short client retry delays (the defaults wait 1-3 s). Below 1 s only suits downloads: the client's
     // async-retry (uploads) rejects a maxRetryDelay under its 1 s minimum.
     const retryingClient = (maxRetries: number, maxRetryDelaySeconds: number) =>
