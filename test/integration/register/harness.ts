@@ -63,9 +63,10 @@ export interface RegisterHarness {
   firestoreCalls: { calls: string[] };
   /**
    * While `enabled` is false, the function acknowledges events without handling them (to replay one
-   * by hand); while `failNext` is above 0, it answers 500 instead of handling one (and counts down).
+   * by hand); while `failNext` is above 0, it answers 500 instead of handling one (and counts down);
+   * while `stallNext` is above 0, it waits `stallMs` before handling one (and counts down).
    */
-  handling: { enabled: boolean; failNext: number };
+  handling: { enabled: boolean; failNext: number; stallNext: number; stallMs: number };
   /** Every delivery the function received: its ce-id, object, when it came and was answered, and how. */
   received: ReceivedDelivery[];
   /** The use case behind POST /api/training-runs/{id}/register, on the same emulator and twins. */
@@ -139,7 +140,7 @@ export async function startRegisterHarness(options: RegisterHarnessOptions = {})
     LOG_LEVEL: process.env.REGISTER_TEST_LOG ?? 'CRITICAL',
   });
   const firestoreCalls = { calls: [] as string[] };
-  const handling = { enabled: true, failNext: 0 };
+  const handling = { enabled: true, failNext: 0, stallNext: 0, stallMs: 0 };
   const received: ReceivedDelivery[] = [];
   const handler: RegisterHandler = buildRegister(config, {
     wrapRegistrations: (store) => counting(store, firestoreCalls),
@@ -157,6 +158,10 @@ export async function startRegisterHarness(options: RegisterHarnessOptions = {})
       if (handling.failNext > 0) {
         handling.failNext--;
         throw new Error('register function failing on purpose (handling.failNext)');
+      }
+      if (handling.stallNext > 0) {
+        handling.stallNext--;
+        await new Promise((resolve) => setTimeout(resolve, handling.stallMs));
       }
       await handler(event);
       delivery.outcome = 'handled';
