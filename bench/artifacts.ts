@@ -19,6 +19,7 @@ import { Storage } from '@google-cloud/storage';
 import { startFirestoreEmulator } from '../dev/emulators/firestore';
 import { freePort } from '../dev/lib/free-port';
 import { startGcsTwin, storageClientOptions, type GcsTwin } from '../dev/twins/gcs';
+import { QUICK_REDELIVERY } from '../test/support/event-delivery';
 import { startVertexTwin } from '../dev/twins/vertex';
 import { lazyFirestore } from '../functions/src/adapters/firestore/client';
 import { GcsObjectStore, lazyStorage } from '../functions/src/adapters/gcs/object-store';
@@ -63,7 +64,8 @@ async function writeFileOfSize(path: string, size: number): Promise<void> {
 /** Runs `fn` with a temp dir, a GCS twin (pushes + registry buckets) and a storage client; stops them after. */
 async function withGcs<T>(fn: (ctx: { dir: string; gcs: GcsTwin; storage: Storage }) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-artifacts-'));
-  const gcs = await startGcsTwin({ dataDir: join(dir, 'gcs'), buckets: [PUSHES, REGISTRY], log: () => undefined });
+  // Quick redelivery, as before: the latency bench waits for idle() between pushes.
+  const gcs = await startGcsTwin({ dataDir: join(dir, 'gcs'), buckets: [PUSHES, REGISTRY], log: () => undefined, delivery: QUICK_REDELIVERY });
   try {
     return await fn({ dir, gcs, storage: new Storage(storageClientOptions(gcs.url, 'bench-artifacts')) });
   } finally {

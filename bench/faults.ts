@@ -9,7 +9,7 @@ interface MochaJsonTest { fullTitle: string; duration?: number; err: { message?:
 /**
  * Runs the fault tests (every integration test whose name carries "[fault]": the Firestore emulator
  * restarted mid-burst, Vertex AI and Cloud Storage failing, a doubled scheduler firing, Pub/Sub
- * down) and reports which survived. They assert that nothing was lost or half-written.
+ * down, finalize events duplicated, reordered, late or failing) and reports which survived. They assert that nothing was lost or half-written.
  */
 export function benchFaults(): FaultOutcome[] {
   const dir = mkdtempSync(join(tmpdir(), 'bench-faults-'));

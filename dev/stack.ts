@@ -25,7 +25,7 @@ import { schedulerClientOptions, startSchedulerTwin, type SchedulerTwin } from '
 import { stackManifest, type StackManifest } from './stack-manifest';
 import { freePort } from './lib/free-port';
 import { prepareSavedState, saveFirestore } from './lib/saved-state';
-import { startGcsTwin, type GcsTwin } from './twins/gcs';
+import { startGcsTwin, type DeliveryOptions, type GcsTwin } from './twins/gcs';
 import { startVertexTwin, type VertexTwin } from './twins/vertex';
 import { startKmsTwin, type KmsTwin } from './twins/kms';
 import { startMonitoringTwin, type MonitoringTwin } from './twins/monitoring';
@@ -53,7 +53,16 @@ export interface StackOptions {
   /** Build the dashboard bundle at start (default true; the e2e tests build it themselves). */
   buildDashboard?: boolean;
   log?: (line: string) => void;
+  /**
+   * Redelivery of finalize events to the register function. Unset: Eventarc's (backoff 10 s → 600 s
+   * for 24 h, each attempt cut off at the register function's deployed 540 s timeout). Tests shorten
+   * it here, explicitly (test/support/event-delivery.ts); `npm start` never does.
+   */
+  eventDelivery?: DeliveryOptions;
 }
+
+/** The register function's timeout_seconds in terraform/functions.tf: the trigger's ack deadline follows it. */
+export const REGISTER_TIMEOUT_MS = 540_000;
 
 export interface Stack {
   url: string;
@@ -144,6 +153,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const gcs = await startGcsTwin({
     dataDir: join(stateDir, 'gcs'), buckets: [PUSHES_BUCKET, REGISTRY_BUCKET],
     subscribers: [{ bucket: PUSHES_BUCKET, url: `http://127.0.0.1:${registerPort}/` }], log,
+    delivery: { attemptTimeoutMs: REGISTER_TIMEOUT_MS, ...opts.eventDelivery },
   });
   const vertex = await startVertexTwin({
     stateFile: dataDir ? join(dataDir, 'vertex.json') : undefined, operationDelayMs: 200,
@@ -237,7 +247,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async stop() {
       await new Promise<void>((ok) => front.close(() => ok()));
       front.closeAllConnections();
-      await gcs.idle();
+      // Attempts in flight finish; retries still waiting (Eventarc's backoff: up to 10 minutes) are dropped.
+      await gcs.noAttemptInFlight();
       await gcs.stop();
       clearInterval(drainTimer);
       await writes.close();

@@ -89,7 +89,7 @@ variable "serving_container_image" {
 
 variable "max_event_age_seconds" {
   type        = number
-  description = "Storage events older than this are dropped (logged) instead of retried forever."
+  description = "Storage events older than this get one last attempt: if it fails, the push is recorded as EVENT_EXPIRED instead of retried."
   default     = 3600
   validation {
     condition     = var.max_event_age_seconds >= 60 && var.max_event_age_seconds <= 604800

@@ -474,7 +474,7 @@ export type components = {
       /** @default null */
       versionId: string | null;
       /** @default null */
-      code: ("BAD_LAYOUT" | "TOO_MANY_FILES" | "EMPTY_PUSH" | "UNKNOWN_FAMILY" | "INVALID_INDEX") | null;
+      code: ("BAD_LAYOUT" | "TOO_MANY_FILES" | "EMPTY_PUSH" | "UNKNOWN_FAMILY" | "INVALID_INDEX" | "EVENT_EXPIRED") | null;
       /** @default null */
       message: string | null;
       /** @default [] */

@@ -11,6 +11,7 @@ export const PUSH_FAILURE_CODES = [
   'EMPTY_PUSH', // the event's directory holds no file any more
   'UNKNOWN_FAMILY', // no training run document and no `family` in metrics.json
   'INVALID_INDEX', // a Hugging Face `*.index.json` that is too large or not JSON
+  'EVENT_EXPIRED', // the last attempt of an event older than MAX_EVENT_AGE_SECONDS failed: no more retries
 ] as const;
 export const PushFailureCode = z.enum(PUSH_FAILURE_CODES);
 export type PushFailureCode = z.infer<typeof PushFailureCode>;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { buildDashboard, type DashboardBuild } from '../../dashboard/build';
 import { startStack, type Stack } from '../../dev/stack';
+import { QUICK_REDELIVERY } from '../support/event-delivery';
 
 /**
  * End-to-end harness: the dashboard built, the local stack (Firestore emulator + API + static
@@ -43,7 +44,7 @@ export async function startE2e(): Promise<E2e> {
   const savedEnv = { FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST };
   const build = await buildDashboard();
   const [stack, browser] = await Promise.all([
-    startStack({ port: 0, dataDir: null, demo: true, buildDashboard: false }),
+    startStack({ port: 0, dataDir: null, demo: true, buildDashboard: false, eventDelivery: QUICK_REDELIVERY }),
     chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
   ]);
   const token = await stack.token('deployer');

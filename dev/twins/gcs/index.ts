@@ -17,6 +17,7 @@ export interface GcsTwinOptions {
   buckets?: string[];
   /** Receivers of `google.cloud.storage.object.v1.finalized` CloudEvents, per bucket. */
   subscribers?: { bucket: string; url: string }[];
+  /** Finalize-event redelivery; the defaults are Eventarc's (10 s → 600 s backoff for 24 h, 60 s attempts). */
   delivery?: DeliveryOptions;
   /** Where given-up deliveries and unexpected errors are reported (default: console.warn). */
   log?: (line: string) => void;
@@ -35,9 +36,11 @@ export interface GcsTwin {
   readonly url: string;
   readonly port: number;
   readonly faults: GcsFaults;
-  /** Resolves once no CloudEvent delivery is in flight or waiting to be retried. */
+  /** Resolves once no CloudEvent delivery is in flight, waiting to be retried or held by a reordering fault. */
   idle(): Promise<void>;
-  /** Counts of CloudEvents published, redelivered and given up. */
+  /** Resolves once no delivery attempt is in flight (retries may wait: with Eventarc's backoff, for minutes). */
+  noAttemptInFlight(): Promise<void>;
+  /** Counts of CloudEvents published, delivery attempts, redeliveries and deliveries given up. */
   deliveries(): DeliveryStats;
   addSubscriber(bucket: string, url: string): void;
   stop(): Promise<void>;
@@ -48,9 +51,11 @@ export async function startGcsTwin(opts: GcsTwinOptions): Promise<GcsTwin> {
   const store = await ObjectStore.open(opts.dataDir);
   for (const bucket of opts.buckets ?? []) await store.ensureBucket(bucket);
   const log = opts.log ?? ((line: string) => console.warn(line));
-  const events = new FinalizedEventDelivery(opts.delivery ?? {}, log);
-  for (const { bucket, url } of opts.subscribers ?? []) events.addSubscriber(bucket, url);
   const faults = new FaultSwitch();
+  const events = new FinalizedEventDelivery(opts.delivery ?? {}, log, faults);
+  // Replacing the setting ends a reordering that is still collecting events: they go out now.
+  faults.onChange(() => events.releaseHeld());
+  for (const { bucket, url } of opts.subscribers ?? []) events.addSubscriber(bucket, url);
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const server = createTwinServer({ store, events, faults, baseUrl: url, log });
@@ -60,6 +65,7 @@ export async function startGcsTwin(opts: GcsTwinOptions): Promise<GcsTwin> {
     port,
     faults,
     idle: () => events.idle(),
+    noAttemptInFlight: () => events.noAttemptInFlight(),
     deliveries: () => events.stats(),
     addSubscriber: (bucket, subscriberUrl) => events.addSubscriber(bucket, subscriberUrl),
     async stop() {

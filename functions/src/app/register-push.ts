@@ -107,7 +107,12 @@ export function registeredEvent(events: EventFactory, pushId: string, version: M
 export class PushRegistration {
   constructor(private readonly deps: RegisterPushDeps) {}
 
-  async handle(object: FinalizedObject): Promise<RegisterOutcome> {
+  /**
+   * `lastAttempt`: the event will not be delivered again (it is older than MAX_EVENT_AGE_SECONDS),
+   * so a transient failure is recorded as EVENT_EXPIRED (saying why) and acknowledged instead of
+   * thrown; an error while recording that is still thrown.
+   */
+  async handle(object: FinalizedObject, options: { lastAttempt?: string } = {}): Promise<RegisterOutcome> {
     const kind = classifyPushedObject(object.name);
     // Most objects of the bucket are not model files: decide that without any read.
     if (kind.kind === 'outside') return { outcome: 'ignored' };
@@ -122,7 +127,10 @@ export class PushRegistration {
       if (error instanceof PushRejection) return this.reject(object, pushIdOf(push), push.prefix, error);
       // A file changed before this event claimed the push: that write's own event takes over.
       if (error instanceof ObjectGoneError) return { outcome: 'superseded' };
-      throw error;
+      if (options.lastAttempt === undefined) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      return this.reject(object, pushIdOf(push), push.prefix, new PushRejection('EVENT_EXPIRED',
+        `${options.lastAttempt}; its last attempt failed (${reason}): upload a file of the push again, or push a new versioned directory, to register it`));
     }
   }
 

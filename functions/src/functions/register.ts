@@ -104,14 +104,15 @@ export function buildRegister(config: RegisterConfig, overrides: RegisterOverrid
       log.warn('register: event from another bucket dropped (check the trigger)', { ...fields, bucket: data.bucket });
       return;
     }
-    // Eventarc redelivers failures for up to a day: past this age, stop and say so.
+    // Eventarc redelivers failures for up to a day. Past this age an event gets one last attempt:
+    // it may still be the only event that finds its push complete (delivered late, not retried),
+    // so it is handled, and what it cannot register is recorded as EVENT_EXPIRED, not retried.
     const ageSeconds = event.time ? (clock.now().getTime() - Date.parse(event.time)) / 1000 : 0;
-    if (ageSeconds > config.maxEventAgeSeconds) {
-      log.error('register: event too old, dropped', { ...fields, object: data.name, ageSeconds: Math.round(ageSeconds) });
-      return;
-    }
+    const late = ageSeconds > config.maxEventAgeSeconds;
+    if (late) log.warn('register: event older than MAX_EVENT_AGE_SECONDS: last attempt, never retried', { ...fields, object: data.name, ageSeconds: Math.round(ageSeconds) });
+    const lastAttempt = late ? { lastAttempt: `event ${event.id} is ${Math.round(ageSeconds)} s old (MAX_EVENT_AGE_SECONDS=${config.maxEventAgeSeconds})` } : {};
     const timeCreated = data.timeCreated === undefined ? null : new Date(data.timeCreated).toISOString();
-    const result = await useCase.handle({ bucket: data.bucket, name: data.name, generation: String(data.generation), timeCreated, eventId: event.id });
+    const result = await useCase.handle({ bucket: data.bucket, name: data.name, generation: String(data.generation), timeCreated, eventId: event.id }, lastAttempt);
     // Most events of a push only find it incomplete or already handled: that is debug detail.
     const routine = result.outcome === 'ignored' || result.outcome === 'waiting' || result.outcome === 'in_progress' || result.outcome === 'duplicate';
     (routine ? log.debug : log.info)(`register: ${result.outcome}`, { ...fields, object: data.name, result });

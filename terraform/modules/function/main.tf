@@ -32,7 +32,8 @@ resource "google_cloudfunctions2_function" "this" {
       event_type            = event_trigger.value.event_type
       service_account_email = event_trigger.value.service_account_email
       # Eventarc retries a failed delivery for up to 24 h; the handler acknowledges permanent
-      # errors itself and drops events older than MAX_EVENT_AGE_SECONDS, so retries stay finite.
+      # errors itself and gives events older than MAX_EVENT_AGE_SECONDS one last attempt (a failure
+      # is recorded as EVENT_EXPIRED, not retried), so retries stay finite.
       retry_policy = "RETRY_POLICY_RETRY"
       event_filters {
         attribute = "bucket"

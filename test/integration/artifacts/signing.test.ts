@@ -15,6 +15,7 @@ import { buildOutboxDrainer } from '../../../functions/src/functions/outbox-drai
 import { parseRegistryWritesConfig } from '../../../functions/src/registry-config';
 import { verifySignatureBundle } from '../../../shared/domain/signature-bundle';
 import type { ModelVersion } from '../../../shared/schemas/model-version';
+import { QUICK_REDELIVERY } from '../../support/event-delivery';
 
 describe('signed provenance: model-signing bundles from registration to offline verification', function () {
   this.timeout(120_000);
@@ -67,7 +68,7 @@ describe('signed provenance: model-signing bundles from registration to offline 
 
   before(async () => {
     savedHost = process.env.FIRESTORE_EMULATOR_HOST;
-    stack = await startStack({ port: 0, dataDir: null, demo: false, buildDashboard: false });
+    stack = await startStack({ port: 0, dataDir: null, demo: false, buildDashboard: false, eventDelivery: QUICK_REDELIVERY });
     viewer = await stack.token('viewer');
   });
   after(async () => {

@@ -13,6 +13,7 @@ import { parseRegistryWritesConfig } from '../../../functions/src/registry-confi
 import { auditHash } from '../../../shared/domain/audit-chain';
 import type { AuditPage, AuditRecord } from '../../../shared/schemas/audit';
 import type { ModelVersion } from '../../../shared/schemas/model-version';
+import { QUICK_REDELIVERY } from '../../support/event-delivery';
 
 const FAMILY = 'gated-recs';
 
@@ -87,7 +88,7 @@ describe('audit trail and policy-gated promotion (local stack: Firestore emulato
 
   before(async () => {
     savedHost = process.env.FIRESTORE_EMULATOR_HOST;
-    stack = await startStack({ port: 0, dataDir: null, demo: false, buildDashboard: false });
+    stack = await startStack({ port: 0, dataDir: null, demo: false, buildDashboard: false, eventDelivery: QUICK_REDELIVERY });
     db = new Firestore({ projectId: stack.projectId });
     tokens.viewer = await stack.token('viewer');
     tokens.editor = await stack.token('editor');

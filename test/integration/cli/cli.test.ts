@@ -7,6 +7,7 @@ import { writeDemoModel } from '../../../dev/demo/demo-model';
 import { startStack, type Stack } from '../../../dev/stack';
 import { EXIT } from '../../../cli/session';
 import { reconcileSummaryCounters } from '../../../functions/src/adapters/firestore/summary-counters';
+import { QUICK_REDELIVERY } from '../../support/event-delivery';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'model-registry.cjs');
 
@@ -32,7 +33,7 @@ describe('model-registry CLI against the local stack (npm start)', function () {
 
   before(async () => {
     savedHost = process.env.FIRESTORE_EMULATOR_HOST;
-    stack = await startStack({ port: 0, dataDir, demo: false, buildDashboard: false });
+    stack = await startStack({ port: 0, dataDir, demo: false, buildDashboard: false, eventDelivery: QUICK_REDELIVERY });
   });
 
   after(async () => {

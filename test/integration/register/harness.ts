@@ -8,7 +8,7 @@ import type { StorageObjectData } from '@google/events/cloud/storage/v1/StorageO
 import type { Firestore } from '@google-cloud/firestore';
 import { IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import { freePort } from '../../../dev/lib/free-port';
-import { startGcsTwin, storageClientOptions, type GcsTwin } from '../../../dev/twins/gcs';
+import { startGcsTwin, storageClientOptions, type DeliveryOptions, type GcsTwin } from '../../../dev/twins/gcs';
 import { startVertexTwin, type VertexTwin } from '../../../dev/twins/vertex';
 import { lazyFirestore } from '../../../functions/src/adapters/firestore/client';
 import { FirestoreVersionRepository } from '../../../functions/src/adapters/firestore/version-repository';
@@ -27,6 +27,7 @@ import type { ModelVersion } from '../../../shared/schemas/model-version';
 import { PushRecord } from '../../../shared/schemas/push-record';
 import { timestampsToIso } from '../../../functions/src/adapters/firestore/timestamps';
 import { versionFromDoc } from '../../../functions/src/adapters/firestore/version-codec';
+import { QUICK_REDELIVERY } from '../../support/event-delivery';
 import { sharedFirestoreEmulator, testFirestore } from '../../support/firestore';
 
 export const PUSHES = 'pushes';
@@ -60,8 +61,14 @@ export interface RegisterHarness {
   url: string;
   /** Calls made through the Firestore ports (registrations and training runs). */
   firestoreCalls: { calls: string[] };
-  /** While false, the function acknowledges events without handling them (to replay one by hand). */
-  handling: { enabled: boolean };
+  /**
+   * While `enabled` is false, the function acknowledges events without handling them (to replay one
+   * by hand); while `failNext` is above 0, it answers 500 instead of handling one (and counts down);
+   * while `stallNext` is above 0, it waits `stallMs` before handling one (and counts down).
+   */
+  handling: { enabled: boolean; failNext: number; stallNext: number; stallMs: number };
+  /** Every delivery the function received: its ce-id, object, when it came and was answered, and how. */
+  received: ReceivedDelivery[];
   /** The use case behind POST /api/training-runs/{id}/register, on the same emulator and twins. */
   mirrorRetry(clock?: Clock): MirrorRetry;
   /** Events the register function published, when it does not publish to a Pub/Sub emulator. */
@@ -78,7 +85,19 @@ export interface RegisterHarness {
   stop(): Promise<void>;
 }
 
+export interface ReceivedDelivery {
+  eventId: string;
+  object: string;
+  /** ce-time, as the function saw it. */
+  time: string | undefined;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: 'handled' | 'failed' | 'skipped' | null;
+}
+
 export interface RegisterHarnessOptions {
+  /** Finalize-event redelivery (default QUICK_REDELIVERY with 60 s attempts, the function's default timeout). */
+  delivery?: DeliveryOptions;
   vertexOperationDelayMs?: number;
   /** `host:port` of a Pub/Sub emulator holding EVENTS_TOPIC; without one, events are only recorded in `published`. */
   pubsubHost?: string;
@@ -97,9 +116,10 @@ export async function startRegisterHarness(options: RegisterHarnessOptions = {})
   const dataDir = await mkdtemp(join(tmpdir(), 'register-gcs-'));
   const gcs = await startGcsTwin({
     dataDir, buckets: [PUSHES, REGISTRY],
-    // Above the slowest handler of a 50-push burst on a loaded machine: a timed-out delivery is
-    // redelivered, and idle() would then not wait for the first handler to finish.
-    delivery: { maxAttempts: 10, initialBackoffMs: 50, timeoutMs: 40_000 },
+    // Attempts keep the function's default 60 s timeout: above the slowest handler of a 50-push
+    // burst on a loaded machine (a timed-out delivery is redelivered, and idle() would then not
+    // wait for the first handler to finish).
+    delivery: options.delivery ?? QUICK_REDELIVERY,
     log: () => undefined,
   });
   const vertex = await startVertexTwin({ project: emulator.projectId, location: 'us-central1', operationDelayMs: options.vertexOperationDelayMs ?? 0 });
@@ -120,7 +140,8 @@ export async function startRegisterHarness(options: RegisterHarnessOptions = {})
     LOG_LEVEL: process.env.REGISTER_TEST_LOG ?? 'CRITICAL',
   });
   const firestoreCalls = { calls: [] as string[] };
-  const handling = { enabled: true };
+  const handling = { enabled: true, failNext: 0, stallNext: 0, stallMs: 0 };
+  const received: ReceivedDelivery[] = [];
   const handler: RegisterHandler = buildRegister(config, {
     wrapRegistrations: (store) => counting(store, firestoreCalls),
     wrapRuns: (runs) => counting(runs, firestoreCalls),
@@ -129,7 +150,28 @@ export async function startRegisterHarness(options: RegisterHarnessOptions = {})
     wrapPublisher,
   });
   const name = `register-test-${++functionCounter}`;
-  cloudEvent<StorageObjectData>(name, (event: CloudEvent<StorageObjectData>) => (handling.enabled ? handler(event) : undefined));
+  cloudEvent<StorageObjectData>(name, async (event: CloudEvent<StorageObjectData>) => {
+    const delivery: ReceivedDelivery = { eventId: event.id, object: event.data?.name ?? '', time: event.time, startedAt: Date.now(), endedAt: null, outcome: null };
+    received.push(delivery);
+    try {
+      if (!handling.enabled) return void (delivery.outcome = 'skipped');
+      if (handling.failNext > 0) {
+        handling.failNext--;
+        throw new Error('register function failing on purpose (handling.failNext)');
+      }
+      if (handling.stallNext > 0) {
+        handling.stallNext--;
+        await new Promise((resolve) => setTimeout(resolve, handling.stallMs));
+      }
+      await handler(event);
+      delivery.outcome = 'handled';
+    } catch (error) {
+      delivery.outcome = 'failed';
+      throw error;
+    } finally {
+      delivery.endedAt = Date.now();
+    }
+  });
   const server: Server = getTestServer(name);
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -153,7 +195,7 @@ export async function startRegisterHarness(options: RegisterHarnessOptions = {})
   };
 
   return {
-    gcs, vertex, storage, db, config, url, firestoreCalls, handling, mirrorRetry, published, upload,
+    gcs, vertex, storage, db, config, url, firestoreCalls, handling, received, mirrorRetry, published, upload,
     async push(prefix, files, order = Object.keys(files)) {
       for (const path of order) await upload(`${prefix}/${path}`, files[path]!);
     },

@@ -306,29 +306,67 @@ describe('register function (functions framework + GCS, Vertex AI twins + Firest
       await h.settle();
       assert.ok(h.firestoreCalls.calls.includes('claimPush') && h.firestoreCalls.calls.includes('register'), 'the spy sees the calls of a real push');
     });
+  });
 
-    it('drops an event older than MAX_EVENT_AGE_SECONDS without reading anything', async () => {
-      await seedRuns('stale', 940);
-      h.handling.enabled = false;
-      await h.push(prefixOf(940), savedModel('stale'));
-      await h.settle();
-      h.handling.enabled = true;
-      h.firestoreCalls.calls.length = 0;
-
-      const name = `${prefixOf(940)}/saved_model.pb`;
+  describe('events older than MAX_EVENT_AGE_SECONDS', () => {
+    /** POSTs the finalize event of an object by hand, as Eventarc would, `ageSeconds` after the object was written. */
+    const replay = async (name: string, id: string, ageSeconds: number) => {
       const [object] = await h.storage.bucket(PUSHES).file(name).getMetadata();
-      const response = await fetch(h.url, {
+      return fetch(h.url, {
         method: 'POST',
         headers: {
-          'ce-id': 'stale-1', 'ce-specversion': '1.0', 'ce-type': 'google.cloud.storage.object.v1.finalized',
+          'ce-id': id, 'ce-specversion': '1.0', 'ce-type': 'google.cloud.storage.object.v1.finalized',
           'ce-source': `//storage.googleapis.com/projects/_/buckets/${PUSHES}`, 'ce-subject': `objects/${name}`,
-          'ce-time': new Date(Date.now() - (h.config.maxEventAgeSeconds + 60) * 1000).toISOString(), 'content-type': 'application/json',
+          'ce-time': new Date(Date.now() - ageSeconds * 1000).toISOString(), 'content-type': 'application/json',
         },
         body: JSON.stringify(object),
       });
-      assert.ok(response.ok, 'acknowledged, so that Eventarc stops redelivering it');
-      assert.deepEqual([...h.firestoreCalls.calls], []);
-      assert.deepEqual(await h.versionsOf('stale'), []);
+    };
+
+    /** A pushed directory whose events were acknowledged unhandled: as if they had not come yet. */
+    const pushUnhandled = async (familyId: string, run: number) => {
+      await seedRuns(familyId, run);
+      h.handling.enabled = false;
+      await h.push(prefixOf(run), savedModel(familyId));
+      await h.settle();
+      h.handling.enabled = true;
+    };
+
+    it('gives an event older than MAX_EVENT_AGE_SECONDS a last attempt: the push it completes registers once, the event is acknowledged', async () => {
+      await pushUnhandled('stale', 940);
+      const late = h.config.maxEventAgeSeconds + 60;
+      const name = `${prefixOf(940)}/saved_model.pb`;
+
+      const response = await replay(name, 'stale-1', late);
+      assert.equal(response.status, 204, 'acknowledged');
+      assert.deepEqual((await h.versionsOf('stale')).map((v) => v.versionLabel), ['v1']);
+      assert.equal((await h.pushRecord(pushIdOf(940)))?.state, 'registered');
+      assert.equal((await replay(name, 'stale-1', late)).status, 204, 'its redelivery too');
+      assert.equal((await replay(`${prefixOf(940)}/variables/variables.index`, 'stale-2', late)).status, 204);
+      assert.equal((await h.versionsOf('stale')).length, 1, 'still one version');
+    });
+
+    it('records the push as EVENT_EXPIRED and acknowledges the event when that last attempt fails; a later event still registers it', async function () {
+      this.timeout(90_000); // the storage client retries each failed download for seconds first
+      await pushUnhandled('expired', 941);
+      const name = `${prefixOf(941)}/saved_model.pb`;
+      h.gcs.faults.set({ failReads: 1_000_000 });
+      try {
+        const response = await replay(name, 'expired-1', h.config.maxEventAgeSeconds + 60);
+        assert.equal(response.status, 204, 'acknowledged: Eventarc would otherwise retry it for the rest of its day');
+      } finally {
+        h.gcs.faults.clear();
+      }
+      const record = await h.pushRecord(pushIdOf(941));
+      assert.equal(record?.state, 'failed');
+      assert.equal(record?.code, 'EVENT_EXPIRED');
+      assert.match(record?.message ?? '', /event expired-1 is \d+ s old \(MAX_EVENT_AGE_SECONDS=3600\); its last attempt failed \(.+\): upload a file of the push again/);
+      assert.deepEqual(await h.versionsOf('expired'), []);
+
+      // A file written again (or any timely event of the directory) registers it after all.
+      assert.equal((await replay(name, 'expired-2', 1)).status, 204);
+      assert.deepEqual((await h.versionsOf('expired')).map((v) => v.versionLabel), ['v1']);
+      assert.equal((await h.pushRecord(pushIdOf(941)))?.state, 'registered');
     });
   });
 });

@@ -8,6 +8,7 @@ import { writeDemoModel } from '../../../dev/demo/demo-model';
 import { storageClientOptions } from '../../../dev/twins/gcs';
 import { waitForPort } from '../../../dev/lib/free-port';
 import { gcloudCliWith } from '../../support/gcloud-cli';
+import { QUICK_REDELIVERY } from '../../support/event-delivery';
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
@@ -19,7 +20,7 @@ describe('the local stack behind npm start', () => {
 
   before(async () => {
     savedHost = process.env.FIRESTORE_EMULATOR_HOST;
-    stack = await startStack({ port: 0, dataDir: null, demo: false, buildDashboard: false });
+    stack = await startStack({ port: 0, dataDir: null, demo: false, buildDashboard: false, eventDelivery: QUICK_REDELIVERY });
   });
 
   after(async () => {

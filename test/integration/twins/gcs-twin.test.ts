@@ -14,17 +14,35 @@ interface Delivery {
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
   at: number;
+  /** When the subscriber answered, or the twin hung up (null while in flight). */
+  endedAt: number | null;
 }
 
-/** A CloudEvent receiver: /ok accepts, /flaky answers 500 to the first two deliveries of each ce-id, /down always 503. */
+/** How long /slow-500 takes to answer 500, and /hang to answer at all (longer than the twin's attemptTimeoutMs). */
+const SLOW_MS = 300;
+const HANG_MS = 1_500;
+
+/**
+ * A CloudEvent receiver: /ok accepts, /flaky answers 500 to the first two deliveries of each ce-id,
+ * /down always 503; /slow-500 answers the first delivery of each ce-id 500 after SLOW_MS, /hang
+ * answers it after HANG_MS; both accept the next ones at once.
+ */
 async function startSubscriber(): Promise<{ server: Server; url: string; deliveries: Delivery[] }> {
   const deliveries: Delivery[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const delivery = { path: req.url ?? '', headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString()), at: Date.now() };
+    const delivery: Delivery = { path: req.url ?? '', headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString()), at: Date.now(), endedAt: null };
     deliveries.push(delivery);
+    res.on('close', () => { delivery.endedAt = Date.now(); });
     const seen = deliveries.filter((d) => d.path === delivery.path && d.headers['ce-id'] === req.headers['ce-id']).length;
+    const first = seen === 1;
+    if (first && (delivery.path === '/slow-500' || delivery.path === '/hang')) {
+      await new Promise((done) => setTimeout(done, delivery.path === '/hang' ? HANG_MS : SLOW_MS));
+      if (res.destroyed) return; // the twin hung up first
+      res.statusCode = 500;
+      return void res.end();
+    }
     res.statusCode = delivery.path === '/down' ? 503 : delivery.path === '/flaky' && seen <= 2 ? 500 : 204;
     res.end();
   });
@@ -65,6 +83,8 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
+const ATTEMPT_TIMEOUT_MS = 1_000;
+
 describe('GCS twin (unmodified @google-cloud/storage client over HTTP)', () => {
   let root: string;
   let dataDir: string;
@@ -77,7 +97,8 @@ describe('GCS twin (unmodified @google-cloud/storage client over HTTP)', () => {
     dataDir,
     buckets: ['models', 'archive', 'events'],
     subscribers: [{ bucket: 'events', url: `${subscriber.url}/ok` }],
-    delivery: { maxAttempts: 3, initialBackoffMs: 40, timeoutMs: 2000 },
+    // Eventarc's schedule in milliseconds: waits of 40, 80, 160, then 320 ms (the cap), and no attempt 1.5 s after publication.
+    delivery: { minBackoffMs: 40, maxBackoffMs: 320, retentionMs: 1_500, attemptTimeoutMs: ATTEMPT_TIMEOUT_MS },
     log: (line) => logged.push(line),
   });
 
@@ -404,15 +425,42 @@ describe('GCS twin (unmodified @google-cloud/storage client over HTTP)', () => {
       assert.deepEqual(logged, []);
     });
 
-    it('gives up after maxAttempts and logs it', async () => {
+    it('gives up once the next attempt would come after the retention window, and logs it', async () => {
       await storage.createBucket('down-bucket');
       twin.addSubscriber('down-bucket', `${subscriber.url}/down`);
       await storage.bucket('down-bucket').file('lost.bin').save('x', { resumable: false });
       await twin.idle();
 
-      assert.equal(subscriber.deliveries.length, 3);
+      // Attempts about 0, 40, 120, 280, 600, 920 and 1240 ms after publication; the next would be at 1560 ms, past 1500.
+      assert.equal(subscriber.deliveries.length, 7);
+      const at = subscriber.deliveries.map((d) => d.at);
+      const waits = at.slice(1).map((t, i) => t - at[i]!);
+      [40, 80, 160, 320, 320, 320].forEach((wait, i) => assert.ok(waits[i]! >= wait - 5, `waits ${waits} ms: at least 40, 80, 160, then 320 each`));
+      assert.ok(waits.slice(3).every((w) => w < 640), `capped at 320 ms, not doubling on: ${waits}`);
       assert.equal(logged.length, 1);
-      assert.match(logged[0] ?? '', /gave up .*gs:\/\/down-bucket\/lost\.bin.* after 3 attempt\(s\): HTTP 503/);
+      assert.match(logged[0] ?? '', /gave up .*gs:\/\/down-bucket\/lost\.bin.* after 7 attempt\(s\) \(the retention window closes before the next attempt\): HTTP 503/);
+      assert.equal(twin.deliveries().gaveUp, 1);
+    });
+
+    it('never retries while an attempt is in flight: a slow failure is waited for, an unanswered attempt cut off at attemptTimeoutMs first', async () => {
+      await storage.createBucket('slow-fail-bucket');
+      twin.addSubscriber('slow-fail-bucket', `${subscriber.url}/slow-500`);
+      twin.addSubscriber('slow-fail-bucket', `${subscriber.url}/hang`);
+      await storage.bucket('slow-fail-bucket').file('model.bin').save('x', { resumable: false });
+      await twin.idle();
+
+      for (const path of ['/slow-500', '/hang']) {
+        const [first, second, ...more] = subscriber.deliveries.filter((d) => d.path === path);
+        assert.ok(first && second, `${path} was delivered again`);
+        assert.deepEqual(more, [], `${path}: accepted on the second attempt`);
+        assert.equal(second.headers['ce-id'], first.headers['ce-id']);
+        assert.ok(first.endedAt !== null && second.at >= first.endedAt + 35, `${path}: the retry started ${second.at - (first.endedAt ?? NaN)} ms after the first attempt ended (backoff 40 ms)`);
+      }
+      const [slow] = subscriber.deliveries.filter((d) => d.path === '/slow-500');
+      const [hung] = subscriber.deliveries.filter((d) => d.path === '/hang');
+      assert.ok(slow!.endedAt! - slow!.at >= SLOW_MS - 5, 'the slow attempt was answered, not cut off');
+      const hungFor = hung!.endedAt! - hung!.at;
+      assert.ok(hungFor >= ATTEMPT_TIMEOUT_MS - 5 && hungFor < HANG_MS, `the unanswered attempt was cut off at the attempt timeout (after ${hungFor} ms)`);
     });
 
     it('answers the upload before the subscriber has the event', async () => {
@@ -434,6 +482,72 @@ describe('GCS twin (unmodified @google-cloud/storage client over HTTP)', () => {
 
   describe('fault switch', () => {
     afterEach(() => twin.faults.clear());
+
+    describe('finalize deliveries', () => {
+      beforeEach(() => {
+        subscriber.deliveries.length = 0;
+      });
+
+      const save = (name: string) => storage.bucket('events').file(name).save(name, { resumable: false });
+      const delivered = () => subscriber.deliveries.map((d) => ({ name: d.body.name, id: d.headers['ce-id'] }));
+
+      it('delivers the next N events twice with the same ce-id, the ones after once', async () => {
+        twin.faults.set({ duplicateDeliveries: 1 });
+        const before = twin.deliveries();
+        await save('dup-1');
+        await save('dup-2');
+        await twin.idle();
+
+        const [first, second, third, ...rest] = delivered().sort((a, b) => String(a.name).localeCompare(String(b.name)));
+        assert.deepEqual(rest, []);
+        assert.deepEqual([first!.name, second!.name, third!.name], ['dup-1', 'dup-1', 'dup-2']);
+        assert.equal(first!.id, second!.id, 'a duplicate keeps the ce-id');
+        assert.notEqual(third!.id, first!.id);
+        assert.equal(twin.faults.remaining().duplicateDeliveries, 0);
+        const after = twin.deliveries();
+        assert.deepEqual({ events: after.events - before.events, attempts: after.attempts - before.attempts }, { events: 2, attempts: 3 });
+      });
+
+      it('holds the next N events and delivers them newest first once the N-th is published', async () => {
+        twin.faults.set({ reorderDeliveries: 3 });
+        await save('order-1');
+        await save('order-2');
+        await new Promise((done) => setTimeout(done, 100));
+        assert.deepEqual(delivered(), [], 'held until the third');
+        await save('order-3');
+        await save('order-4');
+        await twin.idle();
+
+        assert.deepEqual(delivered().map((d) => d.name).slice(0, 3), ['order-3', 'order-2', 'order-1']);
+        assert.deepEqual(delivered().map((d) => d.name).sort(), ['order-1', 'order-2', 'order-3', 'order-4']);
+      });
+
+      it('delivers the events a reordering still holds when the setting is replaced', async () => {
+        twin.faults.set({ reorderDeliveries: 10 });
+        await save('held-1');
+        await save('held-2');
+        twin.faults.clear();
+        await twin.idle();
+        assert.deepEqual(delivered().map((d) => d.name), ['held-2', 'held-1']);
+      });
+
+      it('delivers the next N events as if late: ce-time, timeCreated and updated lateByMs in the past', async () => {
+        twin.faults.set({ lateDeliveries: 1, lateByMs: 2 * 3600_000 });
+        await save('late-1');
+        await save('on-time');
+        await twin.idle();
+        const [metadata] = await storage.bucket('events').file('late-1').getMetadata();
+
+        const late = subscriber.deliveries.find((d) => d.body.name === 'late-1')!;
+        const expected = new Date(Date.parse(metadata.updated!) - 2 * 3600_000).toISOString();
+        assert.equal(late.headers['ce-time'], expected);
+        assert.equal(late.body.updated, expected);
+        assert.equal(late.body.timeCreated, new Date(Date.parse(metadata.timeCreated!) - 2 * 3600_000).toISOString());
+        assert.equal(late.body.generation, metadata.generation, 'the same object, only its event late');
+        const onTime = subscriber.deliveries.find((d) => d.body.name === 'on-time')!;
+        assert.ok(Math.abs(Date.parse(String(onTime.headers['ce-time'])) - Date.now()) < 60_000, 'the next event is on time');
+      });
+    });
 
     // Short client retry delays (the defaults wait 1-3 s). Below 1 s only suits downloads: the client's
     // async-retry (uploads) rejects a maxRetryDelay under its 1 s minimum.
