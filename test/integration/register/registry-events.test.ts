@@ -106,7 +106,7 @@ describe('registration events and the latest alias (register function → outbox
     assert.deepEqual(events.map((e) => e.type), [FAILED], 'each file refused it: announced once');
     assert.deepEqual(events[0]!.data, {
       pushId, bucket: PUSHES, prefix: prefixOf(120), code: 'UNKNOWN_FAMILY',
-      message: 'no training run document for this run id and no family/model_type in metrics.json',
+      message: 'no training run document for this run id, no family/model_type in metrics.json, and no registry-family/registry-model-type metadata on the pushed files',
     });
   });
 
