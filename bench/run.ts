@@ -17,6 +17,7 @@ import { benchLoad } from './load';
 import { loadSection, reliabilitySection } from './reliability';
 import { benchHashing, benchRegistrationLatency, benchZipRss } from './artifacts';
 import { auditSection, benchAudit } from './audit';
+import { benchHttpCache, httpCacheSection } from './http-cache';
 
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 
@@ -64,6 +65,8 @@ async function main() {
   }
   console.log('load and bad inputs on the whole local stack…');
   results.load = await benchLoad();
+  console.log('HTTP caching of a dashboard visit…');
+  results.httpCache = await benchHttpCache();
   console.log('fault tests…');
   results.faults = benchFaults();
   const dir = join(__dirname, 'results');
@@ -109,6 +112,7 @@ function renderMarkdown(r: Record<string, any>): string {
     ...(r.calendar ?? []).map((x: any) => `| ${x.scenario} | ${x.runsInWindow} | ${x.runsOutside} | ${x.reads} | ${x.kb ?? ''} | ${x.p50} | ${x.p95} | ${x.truncated ? 'yes (warning returned)' : 'no'} |`),
     '', 'Reads: one rollup per week of the window (plus the lookback), the active schedules, the runs in flight and one per family: never the runs themselves. A day lists each schedule once with its fire or run count, so the bytes follow schedules × days, not how often they fire.', '',
     ...(r.audit ? [auditSection(r.audit)] : []),
+    ...(r.httpCache ? [httpCacheSection(r.httpCache)] : []),
     ...(r.load ? [loadSection(r.load.dashboard, r.load.pushes, r.load.stackStartMs),
       reliabilitySection({ badInput: r.load.badInput, dashboard: r.load.dashboard, pushes: r.load.pushes, faults: r.faults })] : []),
   ];

@@ -24,7 +24,7 @@ interface CachedFile { mtimeMs: number; size: number; bytes: Buffer; etag: strin
 /**
  * Compressed on the fly and kept per file (until it changes on disk) rather than precompressed at
  * build time: dashboard/dist stays exactly what is uploaded to the bucket (where `gcloud storage cp
- * --gzip-in-flight` compresses), and the whole dist is a few files of tens of KB.
+ * --gzip-local-all` stores it gzipped), and the whole dist is a few files of tens of KB.
  */
 const files = new Map<string, CachedFile>();
 
