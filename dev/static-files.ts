@@ -59,7 +59,7 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
       status: 200, bytes: cached.bytes, compressible: TEXT.has(ext), etag: cached.etag,
       encode: (bytes, coding) => {
         let encoded = cached.encoded.get(coding);
-        if (!encoded) cached.encoded.set(coding, encoded = encodeBytes(bytes, coding));
+        if (!encoded) cached.encoded.set(coding, encoded = encodeBytes(bytes, coding, true));
         return encoded;
       },
     },
