@@ -18,6 +18,7 @@ import { loadSection, reliabilitySection } from './reliability';
 import { benchHashing, benchRegistrationLatency, benchZipRss } from './artifacts';
 import { auditSection, benchAudit } from './audit';
 import { benchServing, servingSection } from './serving';
+import { benchHttpCache, httpCacheSection } from './http-cache';
 
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 
@@ -67,6 +68,8 @@ async function main() {
   results.load = await benchLoad();
   console.log('serving: predict overhead and rollback time…');
   results.serving = await benchServing();
+  console.log('HTTP caching of a dashboard visit…');
+  results.httpCache = await benchHttpCache();
   console.log('fault tests…');
   results.faults = benchFaults();
   const dir = join(__dirname, 'results');
@@ -113,6 +116,7 @@ function renderMarkdown(r: Record<string, any>): string {
     '', 'Reads: one rollup per week of the window (plus the lookback), the active schedules, the runs in flight and one per family: never the runs themselves. Schedules are sent as series (first day, occurrences, stride, minute, count) and runs per day, so the bytes follow the schedules and the days with runs, not schedules × days or how often they fire.', '',
     ...(r.audit ? [auditSection(r.audit)] : []),
     ...(r.serving ? [servingSection(r.serving)] : []),
+    ...(r.httpCache ? [httpCacheSection(r.httpCache)] : []),
     ...(r.load ? [loadSection(r.load.dashboard, r.load.pushes, r.load.stackStartMs),
       reliabilitySection({ badInput: r.load.badInput, dashboard: r.load.dashboard, pushes: r.load.pushes, faults: r.faults })] : []),
   ];

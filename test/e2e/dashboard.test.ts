@@ -58,6 +58,34 @@ describe('dashboard in Chromium against the local stack', function () {
     assert.ok(jsGzip + cssGzip <= 60 * 1024, `bundle is ${jsGzip + cssGzip} bytes gzipped`);
   });
 
+  it('revisits from the browser cache: hashed files not fetched again, the HTML and the first three API calls revalidated to 304s', async () => {
+    const watched = await watchedPage(e2e.context);
+    pages.push(watched);
+    const cdp = await e2e.context.newCDPSession(watched.page);
+    await cdp.send('Network.enable');
+    const paths = new Map<string, string>();
+    /** The status each answer came over the wire with: a revalidated one reaches the page as the cached 200. */
+    const wire = new Map<string, number>();
+    const fromCache = new Set<string>();
+    cdp.on('Network.requestWillBeSent', (e) => paths.set(e.requestId, new URL(e.request.url).pathname));
+    cdp.on('Network.requestServedFromCache', (e) => fromCache.add(paths.get(e.requestId) ?? e.requestId));
+    cdp.on('Network.responseReceived', (e) => { if (e.response.fromDiskCache) fromCache.add(new URL(e.response.url).pathname); });
+    cdp.on('Network.responseReceivedExtraInfo', (e) => wire.set(paths.get(e.requestId) ?? e.requestId, e.statusCode));
+    // The home page's visit filled this context's cache; the token is in localStorage.
+    await watched.page.goto(`${e2e.stack.url}/`);
+    await watched.page.waitForSelector('html[data-ready]');
+    const html = await readFile(join(e2e.build.outDir, 'index.html'), 'utf8');
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => `/${m[1]}`);
+    assert.equal(assets.length, 2);
+    const seen = JSON.stringify({ wire: [...wire], fromCache: [...fromCache] });
+    for (const asset of assets) {
+      assert.ok(fromCache.has(asset), `${asset} from the cache: ${seen}`);
+      assert.equal(wire.get(asset), undefined, `${asset} not asked for: ${seen}`);
+    }
+    for (const path of ['/', '/api/models/summary', '/api/training-schedules/calendar', '/api/models']) assert.equal(wire.get(path), 304, `${path}: ${seen}`);
+    await cdp.detach();
+  });
+
   it('shows the API reference at /docs.html, one card per operation of GET /api/openapi.json', async () => {
     const document = await (await fetch(`${e2e.stack.url}/api/openapi.json`)).json() as { paths: Record<string, Record<string, unknown>> };
     const operations = Object.values(document.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);

@@ -5,10 +5,12 @@ import { EmptyQuery } from '../../../shared/schemas/api';
 import { parseOrThrow } from '../../../shared/validation';
 import type { Logger } from '../log';
 import { requireRole, type Authenticator } from './auth';
+import { defaultCacheControl, ERROR_CACHE_CONTROL } from './cache-policy';
+import { mergeVary, prepareReply } from './conditional-reply';
 import { toErrorReply } from './error-status';
 import { answerFrameworkErrorsAsJson } from './framework-errors';
 import { checkRequestBody } from './request-body';
-import type { HttpMethod, Route } from './route';
+import type { HttpMethod, Reply, Route } from './route';
 
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -72,11 +74,7 @@ export function createApiHandler({ routes, authenticator, corsOrigins, log }: Ap
         query,
         body: req.body,
       });
-      if (reply) {
-        for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-        res.setHeader('Cache-Control', 'no-store');
-        res.status(reply.status ?? 200).json(reply.body);
-      }
+      if (reply) sendJsonReply(req, res, reply, { cacheControl: defaultCacheControl(route), authenticated: route.role !== 'public' });
       log.debug('request', { httpRequest: { requestMethod: req.method, requestUrl: req.originalUrl, status: res.statusCode, latency: `${(Date.now() - started) / 1000}s` } });
     } catch (error) {
       const reply = toErrorReply(error);
@@ -86,7 +84,32 @@ export function createApiHandler({ routes, authenticator, corsOrigins, log }: Ap
         res.destroy(error instanceof Error ? error : undefined);
         return;
       }
+      res.setHeader('Cache-Control', ERROR_CACHE_CONTROL);
       res.status(reply.status).json(reply.body);
     }
   };
+}
+
+/**
+ * A route's JSON reply with its caching headers: the route's own headers win (a `Cache-Control`
+ * included), then the route class's Cache-Control; `Vary: Authorization` where the answer depends
+ * on the caller; ETag/304 and compression by `prepareReply`.
+ */
+function sendJsonReply(req: Request, res: Response, reply: NonNullable<Reply>, opts: { cacheControl: string; authenticated: boolean }): void {
+  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', opts.cacheControl);
+  const status = reply.status ?? 200;
+  if (status === 204) {
+    res.status(204).end();
+    return;
+  }
+  const vary = opts.authenticated ? mergeVary(res.getHeader('Vary'), 'Authorization') : res.getHeader('Vary');
+  const prepared = prepareReply(
+    { method: req.method, ifNoneMatch: req.headers['if-none-match'], acceptEncoding: req.headers['accept-encoding'] },
+    { status, bytes: Buffer.from(JSON.stringify(reply.body) ?? 'null'), compressible: true },
+    vary === undefined ? undefined : String(vary),
+  );
+  if (prepared.status !== 304) res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  for (const [k, v] of Object.entries(prepared.headers)) res.setHeader(k, v);
+  res.status(prepared.status).end(prepared.body);
 }

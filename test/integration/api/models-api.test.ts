@@ -340,6 +340,15 @@ describe('models read API (functions framework + Firestore emulator)', () => {
       assert.match(String(res.headers['access-control-allow-headers']), /authorization/);
     });
 
+    it('keeps Vary: Origin beside Authorization and Accept-Encoding on an allowed origin\'s answers', async () => {
+      await seedRegistry(db, { versions: catalogue() });
+      const res = await get('/api/models').set('Origin', 'https://dash.example.com').set('Accept-Encoding', 'gzip').expect(200);
+      assert.equal(res.headers['access-control-allow-origin'], 'https://dash.example.com');
+      assert.deepEqual(String(res.headers.vary).split(', ').sort(), ['Accept-Encoding', 'Authorization', 'Origin']);
+      assert.equal(res.headers['content-encoding'], 'gzip');
+      assert.equal(res.body.items.length, 5);
+    });
+
     it('does not allow other origins', async () => {
       const res = await get('/api/health', null).set('Origin', 'https://evil.example.com').expect(200);
       assert.equal(res.headers['access-control-allow-origin'], undefined);
