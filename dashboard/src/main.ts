@@ -187,4 +187,10 @@ function start(): void {
   });
 }
 
+// The start script's `#token=` link opened in a tab already showing the dashboard changes only the
+// fragment (no reload): sign in with it then, whether the sign-in form or another token is shown.
+window.addEventListener('hashchange', () => {
+  if (takeTokenFromFragment()) start();
+});
+
 start();
