@@ -12,6 +12,7 @@ import { ModelModal } from './model-modal';
 import { ModelsTable } from './models-table';
 import { promoteVersion } from './promote-form';
 import { renderSignIn } from './sign-in';
+import { startTrainingRun } from './training-run-form';
 import type { CalendarData } from './types';
 import { readViewState, updateViewState, type Filters, type ViewState } from './url-state';
 import { icon } from './icons';
@@ -56,7 +57,7 @@ const ctx: AppContext = {
 const grid = new ActivityGrid(byId('activity'), ctx);
 const table = new ModelsTable(byId('models'), ctx, {
   clearFilters: () => applyFilters({ type: '', status: '', sort: readViewState().sort, q: '' }),
-  promote: () => void promoteVersion(ctx),
+  startTrainingRun: () => void startTrainingRun(ctx),
 });
 const filterBar = new FilterBar(byId('filters'), (filters) => applyFilters(filters), () => void refreshAll());
 const modal = new ModelModal(ctx,
