@@ -4,10 +4,10 @@ import type { AppContext } from './context';
 import { field, openDialog } from './dialog';
 import { h } from './dom';
 import { capitalize, dateTime } from './format';
+import { FAMILY_ID_PATTERN } from './promote-form';
 import { toast } from './toast';
 import { MODEL_TYPE_OPTIONS } from './url-state';
 
-const SLUG = '[a-z0-9]([a-z0-9_\\-]*[a-z0-9])?';
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 type Timing = 'once' | 'daily' | 'weekly' | 'cron';
 const TIMING_LABELS: Record<Timing, string> = { once: 'Once', daily: 'Every day', weekly: 'Every week', cron: 'Cron expression' };
@@ -28,7 +28,7 @@ function soon(now = new Date()): string {
 export async function startTrainingRun(ctx: AppContext): Promise<void> {
   const families = [...new Set(ctx.knownVersions().map((v) => v.familyId))].sort();
   const name = h('input', { name: 'name', required: true, maxlength: 120, autocomplete: 'off', placeholder: 'recs-prod nightly' });
-  const family = h('input', { name: 'familyId', required: true, pattern: SLUG, maxlength: 63, list: 'training-families', autocomplete: 'off', placeholder: 'recs-prod' });
+  const family = h('input', { name: 'familyId', required: true, pattern: FAMILY_ID_PATTERN, maxlength: 63, list: 'training-families', autocomplete: 'off', placeholder: 'recs-prod' });
   const modelType = h('select', { name: 'modelType' }, MODEL_TYPE_OPTIONS.map((t) => h('option', { value: t }, capitalize(t))));
   const template = h('input', {
     name: 'pipelineTemplate', required: true, maxlength: 1000, autocomplete: 'off', pattern: '(gs://[a-z0-9][a-z0-9._\\-]{1,221}/\\S+|https://\\S+)',

@@ -135,6 +135,14 @@ describe('dashboard on a first try', function () {
     await form.getByLabel('Model family').fill('first-family');
     await form.getByLabel('Model type').selectOption('ranking');
     await form.getByLabel('Pipeline template').fill('gs://templates/tfx.json');
+    // A refusal keeps the form open and names the field.
+    await form.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await form.getByRole('button', { name: 'Schedule run' }).click();
+    assert.match(await form.locator('.dialog-error').innerText(), /timeZone.*not a known IANA time zone/);
+    assert.ok(watched.errors.length === 1 && watched.errors[0]!.includes('status of 400'), watched.errors.join('\n'));
+    watched.errors.length = 0;
+    await form.getByLabel('Time zone').fill(TIME_ZONE);
+
     const runAt = await form.getByLabel(/Start at/).evaluate((input) => new Date((input as HTMLInputElement).value).toISOString());
     await screenshot(page, 'training-run-form');
     const posted = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/training-schedules');
