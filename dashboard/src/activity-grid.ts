@@ -32,6 +32,9 @@ interface DayCell {
 }
 
 const DAY_LABELS = ['M', 'T', 'W', 'T', 'F', 'S', 'S'];
+/** A week column's width plus the gap after it (activity-grid.css), and the space kept between month labels. */
+const CELL_PITCH = 14;
+const LABEL_SPACE = 4;
 const STATUS_TEXT: Record<string, { icon: IconName; text: string }> = {
   completed: { icon: 'check', text: 'Completed' },
   not_blessed: { icon: 'alert', text: 'Not blessed' },
@@ -89,7 +92,10 @@ export class ActivityGrid {
           h('div', { class: 'schedule-grid-days', 'aria-hidden': 'true' }, DAY_LABELS.map((d) => h('div', { class: 'schedule-grid-day-label' }, d))),
           h('div', { class: 'schedule-grid-weeks' },
             h('div', { class: 'schedule-grid-months', 'aria-hidden': 'true' },
-              monthLabels(days).map((m) => h('span', { class: 'schedule-grid-month', style: `left:${m.week * 14}px` }, m.label))),
+              monthLabels(days).map((m) => h('span', {
+                class: 'schedule-grid-month', 'data-week': m.week,
+                style: m.endsBefore === undefined ? `left:${m.week * CELL_PITCH}px` : `right:calc(100% - ${m.endsBefore * CELL_PITCH - LABEL_SPACE}px)`,
+              }, m.label))),
             cellsEl))),
       this.freshness(data)),
       h('div', { class: 'schedule-grid-legend' },

@@ -15,15 +15,19 @@ export function forgetToken(): void {
   localStorage.removeItem(STORAGE_KEY);
 }
 
-/** Moves a `#token=` fragment into storage and strips it from the address bar (and history). */
-export function takeTokenFromFragment(): void {
+/**
+ * Moves a `#token=` fragment into storage and strips it from the address bar (and history).
+ * True when there was one.
+ */
+export function takeTokenFromFragment(): boolean {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const token = fragment.get('token');
-  if (!token) return;
+  if (!token) return false;
   storeToken(token);
   fragment.delete('token');
   const rest = fragment.toString();
   history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+  return true;
 }
 
 export interface Identity {

@@ -34,20 +34,35 @@ export function gridDays(now: Date, weeksPast: number, weeksFuture: number): Gri
   });
 }
 
-/** Closer labels than this (in weeks) would overlap; the earlier one gives way. */
+/** Closer labels than this (in weeks) would overlap when both start over their own week. */
 const MIN_LABEL_GAP = 3;
 
-/** A month's label sits over the week holding its 1st (the first week shows its own month). */
-export function monthLabels(days: GridDay[]): { week: number; label: string }[] {
-  const labels: { week: number; label: string }[] = [];
+export interface MonthLabel {
+  week: number;
+  label: string;
+  /**
+   * Set on the window's first month when the next label is closer than MIN_LABEL_GAP: the label
+   * ends just before that week (reaching into the day-name gutter) instead of starting over week 0.
+   */
+  endsBefore?: number;
+}
+
+/**
+ * Month labels: the window's first month over week 0 (however few of its days are shown), then
+ * each month over the week holding its 1st; a 1st in week 0 itself moves to week 1, the month's
+ * first full week, so that the two labels never share a column.
+ */
+export function monthLabels(days: GridDay[]): MonthLabel[] {
+  const first = days[0];
+  if (!first) return [];
+  const weeks = Math.ceil(days.length / 7);
+  const labels: MonthLabel[] = [{ week: 0, label: monthName(first.date.getMonth()) }];
   for (const day of days) {
-    if (day.date.getDate() === 1 || (day.week === 0 && day.weekday === 0)) {
-      const label = { week: day.week, label: monthName(day.date.getMonth()) };
-      const previous = labels.at(-1);
-      if (previous && previous.week === label.week) previous.label = label.label;
-      else if (previous && label.week - previous.week < MIN_LABEL_GAP) labels[labels.length - 1] = label;
-      else labels.push(label);
-    }
+    if (day.date.getDate() !== 1 || day === first) continue;
+    const week = Math.max(day.week, 1);
+    if (week < weeks) labels.push({ week, label: monthName(day.date.getMonth()) });
   }
+  const second = labels[1];
+  if (second && second.week < MIN_LABEL_GAP) labels[0]!.endsBefore = second.week;
   return labels;
 }

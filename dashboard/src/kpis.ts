@@ -35,7 +35,7 @@ export function renderKpis(root: HTMLElement, ctx: AppContext, summary: SummaryR
   mount(root,
     KPIS.map((kpi) => h('div', { class: `kpi kpi-${kpi.tone}`, 'data-kpi': kpi.key },
       h('span', { class: 'kpi-icon' }, icon(kpi.icon)),
-      h('div', {},
+      h('div', { class: 'kpi-text' },
         summary ? value(ctx, kpi, summary) : h('p', { class: 'kpi-value kpi-placeholder' }, failure ? '—' : ''),
         h('p', { class: 'kpi-label' }, kpi.label),
         kpi.key === 'latest' && summary?.latest ? h('p', { class: 'kpi-sub' }, summary.latest.name) : null,

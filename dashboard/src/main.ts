@@ -7,11 +7,12 @@ import type { AppContext } from './context';
 import { byId, h, mount } from './dom';
 import { FilterBar } from './filter-bar';
 import { renderKpis } from './kpis';
-import { deployVersion, EDITOR_ONLY } from './model-actions';
+import { DEPLOYER_ONLY, deployVersion, EDITOR_ONLY } from './model-actions';
 import { ModelModal } from './model-modal';
 import { ModelsTable } from './models-table';
 import { promoteVersion } from './promote-form';
 import { renderSignIn } from './sign-in';
+import { startTrainingRun } from './training-run-form';
 import type { CalendarData } from './types';
 import { readViewState, updateViewState, type Filters, type ViewState } from './url-state';
 import { icon } from './icons';
@@ -56,7 +57,7 @@ const ctx: AppContext = {
 const grid = new ActivityGrid(byId('activity'), ctx);
 const table = new ModelsTable(byId('models'), ctx, {
   clearFilters: () => applyFilters({ type: '', status: '', sort: readViewState().sort, q: '' }),
-  promote: () => void promoteVersion(ctx),
+  startTrainingRun: () => void startTrainingRun(ctx),
 });
 const filterBar = new FilterBar(byId('filters'), (filters) => applyFilters(filters), () => void refreshAll());
 const modal = new ModelModal(ctx,
@@ -95,10 +96,31 @@ function applyState(state: ViewState): void {
   else modal.close();
 }
 
+/** Blessed versions not serving (the summary's `idle`): what the header's Deploy offers; null while unknown. */
+let deployable: number | null = null;
+
+/** The header's Deploy is greyed out, saying why, for a viewer or editor and when there is nothing to deploy. */
+function syncDeployButton(): void {
+  const button = document.getElementById('deploy-open') as HTMLButtonElement | null;
+  if (!button) return;
+  const reason = !mayAct(identity, 'deployer') ? DEPLOYER_ONLY
+    : deployable === 0 ? 'Nothing to deploy: no blessed version is waiting (each is serving already, or none is blessed yet)'
+      : null;
+  button.disabled = reason !== null;
+  if (reason) button.title = reason;
+  else button.removeAttribute('title');
+}
+
 async function loadSummary(): Promise<void> {
   try {
-    renderKpis(kpisEl, ctx, await api.call((c) => c.GET('/api/models/summary')));
+    const summary = await api.call((c) => c.GET('/api/models/summary'));
+    deployable = summary.idle;
+    syncDeployButton();
+    renderKpis(kpisEl, ctx, summary);
   } catch (error) {
+    // Unknown then: the picker itself says when there is nothing to deploy.
+    deployable = null;
+    syncDeployButton();
     renderKpis(kpisEl, ctx, null, { text: `The summary could not be loaded: ${describeError(error)}`, retry: () => void loadSummary() });
   }
 }
@@ -138,12 +160,12 @@ function renderHeader(): void {
   const promote = h('button', { type: 'button', class: 'btn', id: 'promote-open', onclick: () => void promoteVersion(ctx) }, icon('upload'), 'Promote');
   const deploy = h('button', { type: 'button', class: 'btn btn-primary', id: 'deploy-open', onclick: () => void deployVersion(ctx, null) }, icon('plus'), 'Deploy');
   if (!mayAct(identity, 'editor')) Object.assign(promote, { disabled: true, title: EDITOR_ONLY });
-  if (!mayAct(identity, 'deployer')) Object.assign(deploy, { disabled: true, title: 'Requires the deployer role' });
   mount(actions,
     promote, deploy,
     h('span', { class: 'user-chip', title: 'Signed in' },
       icon('user'), identity.email ?? 'signed in', identity.role ? h('span', { class: 'role' }, identity.role) : null),
     h('button', { type: 'button', class: 'btn btn-ghost', id: 'sign-out', onclick: () => signOut(null) }, 'Sign out'));
+  syncDeployButton();
 }
 
 /** Bumped by every sign-in and sign-out, so that a load begun under an old token never marks the page ready. */
@@ -186,5 +208,11 @@ function start(): void {
     if (state.model && !signedOut) void modal.open(state.model, state.tab);
   });
 }
+
+// The start script's `#token=` link opened in a tab already showing the dashboard changes only the
+// fragment (no reload): sign in with it then, whether the sign-in form or another token is shown.
+window.addEventListener('hashchange', () => {
+  if (takeTokenFromFragment()) start();
+});
 
 start();

@@ -163,7 +163,10 @@ export class ModelModal {
     const focused = document.activeElement;
     const tabHadFocus = focused instanceof HTMLElement && focused.getAttribute('role') === 'tab' && dialog.contains(focused);
     const panel = h('div', { class: 'modal-body', role: 'tabpanel', id: 'model-tab-panel', 'aria-labelledby': `model-tab-${this.tab}`, tabindex: 0, 'data-panel': this.tab });
-    mount(dialog, this.header(this.view), this.tabList(), panel, this.view ? this.footer(this.view) : null);
+    const tabs = this.tabList();
+    const scrolled = dialog.querySelector('.tabs')?.scrollLeft ?? 0;
+    mount(dialog, this.header(this.view), tabs, panel, this.view ? this.footer(this.view) : null);
+    revealSelectedTab(tabs, scrolled);
     if (tabHadFocus) dialog.querySelector<HTMLElement>(`[data-tab="${this.tab}"]`)?.focus();
     this.renderPanel(panel);
   }
@@ -230,4 +233,13 @@ export class ModelModal {
         fill(errorBlock(describeError(error), () => this.render()));
       });
   }
+}
+
+/** The tab row scrolls on a narrow screen and is drawn anew on each switch: keep its scroll, moved just enough to show the selected tab. */
+function revealSelectedTab(list: HTMLElement, scrolled: number): void {
+  const tab = list.querySelector<HTMLElement>('[aria-selected="true"]');
+  if (!tab || list.scrollWidth <= list.clientWidth) return;
+  const left = tab.offsetLeft - 8;
+  const right = tab.offsetLeft + tab.offsetWidth + 8 - list.clientWidth;
+  list.scrollLeft = Math.max(right, Math.min(scrolled, left));
 }

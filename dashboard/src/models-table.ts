@@ -4,7 +4,8 @@ import type { AppContext } from './context';
 import { h, mount } from './dom';
 import { dateTime, metricValue, shortDate } from './format';
 import { openMenu } from './menu';
-import { versionMenuItems } from './model-actions';
+import { mayAct } from './auth';
+import { EDITOR_ONLY, versionMenuItems } from './model-actions';
 import type { ListModelsResponse, ModelVersionView } from './types';
 import { modelHref, type Filters } from './url-state';
 import { icon } from './icons';
@@ -21,7 +22,7 @@ export class ModelsTable {
   constructor(
     private readonly root: HTMLElement,
     private readonly ctx: AppContext,
-    private readonly actions: { clearFilters(): void; promote(): void },
+    private readonly actions: { clearFilters(): void; startTrainingRun(): void },
   ) {}
 
   versions(): ModelVersionView[] {
@@ -161,7 +162,10 @@ export class ModelsTable {
       h('p', { class: 'state-icon' }, icon('box')),
       h('p', { class: 'state-title' }, 'No models registered yet'),
       h('p', { class: 'state-text' }, 'Complete a training run with the Pusher component enabled to register models in Vertex AI Model Registry.'),
-      h('button', { type: 'button', class: 'btn btn-primary', onclick: () => this.actions.promote() }, 'Start Training Run')));
+      h('button', {
+        type: 'button', class: 'btn btn-primary', id: 'start-training-run', onclick: () => this.actions.startTrainingRun(),
+        ...(mayAct(this.ctx.identity(), 'editor') ? {} : { disabled: true, title: EDITOR_ONLY }),
+      }, 'Start Training Run')));
   }
 
   private render(pageError?: string): void {

@@ -5,7 +5,8 @@ import { h } from './dom';
 import { toast } from './toast';
 import type { PromoteRequest } from './types';
 
-const SLUG = '[a-z0-9]([a-z0-9_\\-]*[a-z0-9])?';
+/** A family id (the API's Slug), as an input pattern. */
+export const FAMILY_ID_PATTERN = '[a-z0-9]([a-z0-9_\\-]*[a-z0-9])?';
 
 /**
  * Seed 003's manual promotion: a training run (or a GCS prefix) becomes the next immutable version
@@ -13,7 +14,7 @@ const SLUG = '[a-z0-9]([a-z0-9_\\-]*[a-z0-9])?';
  */
 export async function promoteVersion(ctx: AppContext): Promise<void> {
   const families = [...new Set(ctx.knownVersions().map((v) => v.familyId))].sort();
-  const family = h('input', { name: 'family', required: true, pattern: SLUG, maxlength: 63, list: 'promote-families', autocomplete: 'off', placeholder: 'recs-prod' });
+  const family = h('input', { name: 'family', required: true, pattern: FAMILY_ID_PATTERN, maxlength: 63, list: 'promote-families', autocomplete: 'off', placeholder: 'recs-prod' });
   const fromRun = h('input', { type: 'radio', name: 'source', value: 'run', checked: true });
   const fromGcs = h('input', { type: 'radio', name: 'source', value: 'gcs' });
   const runId = h('input', { name: 'trainingRunId', required: true, maxlength: 200, autocomplete: 'off', placeholder: 'e.g. 47' });
