@@ -32,23 +32,52 @@ export interface ColdStartResult {
   bareMs: number;
   apiHealthMs: number;
   apiFirstListMs: number;
+  /** The same first list with Firestore's REST transport, as production runs it (no gRPC loaded). */
+  apiFirstListRestMs: number;
   ratioHealth: number;
   ratioFirstList: number;
+  ratioFirstListRest: number;
 }
 
 export async function benchColdStart(env: Record<string, string>, token: string, runs = 5): Promise<ColdStartResult> {
   const bare: number[] = [];
   const health: number[] = [];
   const list: number[] = [];
+  const listRest: number[] = [];
   const apiSource = join(ROOT, 'dist/functions/src/index.js');
   for (let i = 0; i < runs; i++) {
     bare.push(await timeToFirst200(join(__dirname, 'fixtures/bare/index.js'), 'bare', '/', {}));
     health.push(await timeToFirst200(apiSource, 'api', '/api/health', env));
     list.push(await timeToFirst200(apiSource, 'api', '/api/models', env, { authorization: `Bearer ${token}` }));
+    listRest.push(await timeToFirst200(apiSource, 'api', '/api/models', { ...env, FIRESTORE_PREFER_REST: 'true' }, { authorization: `Bearer ${token}` }));
   }
   const b = median(bare);
   return {
-    runs, bareMs: round(b), apiHealthMs: round(median(health)), apiFirstListMs: round(median(list)),
-    ratioHealth: round(median(health) / b, 2), ratioFirstList: round(median(list) / b, 2),
+    runs, bareMs: round(b), apiHealthMs: round(median(health)), apiFirstListMs: round(median(list)), apiFirstListRestMs: round(median(listRest)),
+    ratioHealth: round(median(health) / b, 2), ratioFirstList: round(median(list) / b, 2), ratioFirstListRest: round(median(listRest) / b, 2),
   };
+}
+
+if (require.main === module) {
+  void (async () => {
+    process.env.METADATA_SERVER_DETECTION = 'none';
+    const { execFileSync } = await import('node:child_process');
+    const { startFirestoreEmulator } = await import('../dev/emulators/firestore.js');
+    const { seedSynthetic } = await import('./read-costs.js');
+    const { signDevToken } = await import('../functions/src/http/token-verifiers.js');
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: ROOT });
+    const emulator = await startFirestoreEmulator({ projectId: 'bench-cold' });
+    process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
+    const { Firestore } = await import('@google-cloud/firestore');
+    const db = new Firestore({ projectId: emulator.projectId, ignoreUndefinedProperties: true });
+    const secret = 'bench-secret-0123456789-0123456789-abcdef';
+    try {
+      await seedSynthetic(db, 0, 1000);
+      const env = { GOOGLE_CLOUD_PROJECT: emulator.projectId, AUTH_MODE: 'dev', DEV_AUTH_SECRET: secret, LOG_LEVEL: 'CRITICAL', FIRESTORE_EMULATOR_HOST: emulator.host };
+      console.log(await benchColdStart(env, await signDevToken(secret, { role: 'viewer', email: 'bench@localhost' })));
+    } finally {
+      await db.terminate();
+      await emulator.stop();
+    }
+  })();
 }

@@ -117,17 +117,20 @@ async function serve(name: string, port: number, register: () => void): Promise<
 }
 
 /** The periodic sync is itself a Cloud Scheduler job (every minute locally, as in production every 5). */
+/**
+ * Creates the sync job and runs it once at once: schedules' own jobs are derived from Firestore by
+ * its reconcile, so after a restart they are back (on this start's trigger URL) before the stack answers.
+ */
 async function ensureSyncJob(port: number, projectId: string, uri: string, serviceAccountEmail: string): Promise<void> {
   const { CloudSchedulerClient } = await import('@google-cloud/scheduler');
   const client = new CloudSchedulerClient(schedulerClientOptions(port));
   const parent = `projects/${projectId}/locations/${LOCATION}`;
+  const name = `${parent}/jobs/registry-sync-runs`;
   await client.createJob({
     parent,
-    job: {
-      name: `${parent}/jobs/registry-sync-runs`, schedule: '* * * * *', timeZone: 'Etc/UTC',
-      httpTarget: { uri, httpMethod: 'POST', oidcToken: { serviceAccountEmail, audience: uri } },
-    },
+    job: { name, schedule: '* * * * *', timeZone: 'Etc/UTC', httpTarget: { uri, httpMethod: 'POST', oidcToken: { serviceAccountEmail, audience: uri } } },
   });
+  await client.runJob({ name });
   await client.close();
 }
 
@@ -199,6 +202,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await serve('syncRuns', syncPort, () => http('syncRuns', buildSyncRuns(parseSyncRunsConfig({ ...env, OIDC_AUDIENCE: syncUrl })))),
   ];
   await ensureSyncJob(scheduler.port, projectId, syncUrl, env.SCHEDULER_SERVICE_ACCOUNT);
+  await scheduler.settled();
 
   const config = parseConfig({ ...env, AUTH_MODE: 'dev', DEV_AUTH_SECRET: secret, ROLE_BINDINGS: process.env.ROLE_BINDINGS ?? '' });
   const { handler: apiHandler, writes } = buildApiParts(config);

@@ -6,7 +6,7 @@ import { Storage } from '@google-cloud/storage';
 import { writeDemoModel } from '../../dev/demo/demo-model';
 import { storageClientOptions } from '../../dev/twins/gcs';
 import type { ListModelsResponse, ModelVersionView, SummaryResponse } from '../../shared/schemas/api';
-import { openDashboard, screenshot, startE2e, type E2e, type WatchedPage } from './support';
+import { browserSuite, type E2e, screenshot } from './support';
 
 /**
  * The dashboard's write actions (deploy, undeploy, ZIP download, promotion, Vertex AI retry), each
@@ -15,29 +15,10 @@ import { openDashboard, screenshot, startE2e, type E2e, type WatchedPage } from 
 describe('dashboard actions against the local stack', function () {
   this.timeout(60_000);
   let e2e: E2e;
-  let pages: WatchedPage[] = [];
+  const { open } = browserSuite((started) => (e2e = started));
 
-  const open = async (query = '') => {
-    const watched = await openDashboard(e2e, query);
-    pages.push(watched);
-    return watched;
-  };
   const version = (id: string) => e2e.api<ModelVersionView>(`/api/models/${id}`);
 
-  before(async () => {
-    e2e = await startE2e();
-  });
-
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.map((p) => p.page.close()));
-    pages = [];
-    assert.deepEqual(errors, [], 'the page logged console errors');
-  });
-
-  after(async () => {
-    await e2e?.stop();
-  });
 
   it('deploys a blessed version from the table menu with the chosen machine and replicas', async () => {
     const { page } = await open();

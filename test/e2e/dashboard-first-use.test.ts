@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { ListSchedulesResponse } from '../../shared/schemas/schedule-api';
 import type { SummaryResponse } from '../../shared/schemas/api';
-import { openDashboard, screenshot, startE2e, TIME_ZONE, watchedPage, type E2e, type WatchedPage } from './support';
+import { browserSuite, type E2e, screenshot, TIME_ZONE, watchedPage } from './support';
 
 /**
  * What a new user ran into on a first try of the dashboard (issue 15): toasts piling up, a token
@@ -12,32 +12,13 @@ import { openDashboard, screenshot, startE2e, TIME_ZONE, watchedPage, type E2e, 
 describe('dashboard on a first try', function () {
   this.timeout(60_000);
   let e2e: E2e;
-  let pages: WatchedPage[] = [];
+  const { open, track } = browserSuite((started) => (e2e = started));
 
-  const open = async (query = '') => {
-    const watched = await openDashboard(e2e, query);
-    pages.push(watched);
-    return watched;
-  };
   const json = (status: number, body: unknown) => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
   const toasts = (page: Page) => page.locator('#toasts .toast').evaluateAll((els) => els.map((el) => ({
     text: (el.querySelector('.toast-text') as HTMLElement).innerText, count: Number((el as HTMLElement).dataset.count),
   })));
 
-  before(async () => {
-    e2e = await startE2e();
-  });
-
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.map((p) => p.page.close()));
-    pages = [];
-    assert.deepEqual(errors, [], 'the page logged console errors');
-  });
-
-  after(async () => {
-    await e2e?.stop();
-  });
 
   it('shows at most three toasts, counts a repeated one instead of stacking it, keeps clear of the table\'s actions and dismisses them by itself', async () => {
     const { page } = await open();
@@ -74,8 +55,7 @@ describe('dashboard on a first try', function () {
   });
 
   it('signs in when a #token= link is opened in a tab that shows the sign-in form, without reloading', async () => {
-    const watched = await watchedPage(e2e.context);
-    pages.push(watched);
+    const watched = track(await watchedPage(e2e.context));
     const { page } = watched;
     await page.goto(`${e2e.stack.url}/`);
     await page.evaluate(() => localStorage.removeItem('model-registry.token'));
@@ -112,8 +92,7 @@ describe('dashboard on a first try', function () {
   });
 
   it('opens the training-run form from the empty state\'s "Start Training Run" and schedules the run it describes', async () => {
-    const watched = await watchedPage(e2e.context);
-    pages.push(watched);
+    const watched = track(await watchedPage(e2e.context));
     const { page } = watched;
     await page.route('**/api/models?*', (route) => route.fulfill(json(200, { items: [], nextCursor: null, pageSize: 25 })));
     await page.goto(`${e2e.stack.url}/#token=${e2e.token}`);

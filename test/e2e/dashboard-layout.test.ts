@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, openDashboard, startE2e, type E2e, type WatchedPage } from './support';
+import { ARTIFACTS, browserSuite } from './support';
 
 /**
  * The dashboard's layout at a desktop width and a phone width, on the demo registry: nothing makes
@@ -22,30 +22,14 @@ const inside = (inner: Box, outer: Box) => inner.left >= outer.left && inner.rig
 
 describe('dashboard layout at 1440 px and 390 px', function () {
   this.timeout(60_000);
-  let e2e: E2e;
-  let pages: WatchedPage[] = [];
+  const { open } = browserSuite(() => undefined);
 
   const openAt = async (size: { width: number; height: number }, query = '') => {
-    const watched = await openDashboard(e2e, query);
-    pages.push(watched);
+    const watched = await open(query);
     await watched.page.setViewportSize(size);
     return watched;
   };
 
-  before(async () => {
-    e2e = await startE2e();
-  });
-
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.map((p) => p.page.close()));
-    pages = [];
-    assert.deepEqual(errors, [], 'the page logged console errors');
-  });
-
-  after(async () => {
-    await e2e?.stop();
-  });
 
   for (const size of WIDTHS) {
     it(`never scrolls sideways at ${size.width} px: cards hold their content, KPI text fits, the grid scrolls inside its card`, async () => {

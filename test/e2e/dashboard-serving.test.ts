@@ -1,29 +1,18 @@
 import assert from 'node:assert/strict';
 import type { ListModelsResponse } from '../../shared/schemas/api';
-import { openDashboard, screenshot, startE2e, type E2e, type WatchedPage } from './support';
+import { browserSuite, type E2e, screenshot } from './support';
 
 /** The Deployment tab's prediction playground and serving charts, through the local stack's API and twins. */
 describe('dashboard serving: playground and charts', function () {
   this.timeout(90_000);
   let e2e: E2e;
-  let pages: WatchedPage[] = [];
+  const { open } = browserSuite((started) => (e2e = started));
 
-  before(async () => {
-    e2e = await startE2e();
-  });
-  afterEach(async () => {
-    const errors = pages.flatMap((p) => p.errors);
-    await Promise.all(pages.map((p) => p.page.close()));
-    pages = [];
-    assert.deepEqual(errors, [], 'the page logged console errors');
-  });
-  after(async () => e2e?.stop());
 
   it('sends the edited instances, shows the answer, who answered and the latency, keeps a session history and charts the figures', async () => {
     const deployed = await e2e.api<ListModelsResponse>('/api/models?status=deployed&page_size=1');
     const id = deployed.items[0]!.id;
-    const watched = await openDashboard(e2e, `?model=${id}&tab=deployment`);
-    pages.push(watched);
+    const watched = await open(`?model=${id}&tab=deployment`);
     const modal = watched.page.locator('.model-modal');
     await modal.locator('[data-slot="playground"]').waitFor();
 

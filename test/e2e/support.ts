@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
@@ -105,6 +106,32 @@ export async function openDashboard(e2e: E2e, query = '', opts: { withToken?: bo
 }
 
 /** Today's date in the browser's time zone, YYYY-MM-DD. */
+/**
+ * The hooks every browser suite needs: one local stack for the suite (handed to `started`), and an
+ * `open` (or `track`, for a page opened otherwise) whose pages are closed after each test, which
+ * fails if any of them logged a console error.
+ */
+export function browserSuite(started: (e2e: E2e) => void): { open: (query?: string) => Promise<WatchedPage>; track: (page: WatchedPage) => WatchedPage } {
+  let e2e: E2e | undefined;
+  let pages: WatchedPage[] = [];
+  before(async () => {
+    e2e = await startE2e();
+    started(e2e);
+  });
+  afterEach(async () => {
+    const errors = pages.flatMap((p) => p.errors);
+    await Promise.all(pages.map((p) => p.page.close()));
+    pages = [];
+    assert.deepEqual(errors, [], 'the page logged console errors');
+  });
+  after(async () => e2e?.stop());
+  const track = (watched: WatchedPage) => {
+    pages.push(watched);
+    return watched;
+  };
+  return { open: async (query = '') => track(await openDashboard(e2e!, query)), track };
+}
+
 export function todayIn(timeZone: string, now = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }

@@ -217,9 +217,9 @@ describe('register function (functions framework + GCS, Vertex AI twins + Firest
 
   describe('input example shipped with the model (input_example.json)', () => {
     it('keeps the example request a push ships at its root, for the playground', async () => {
-      await seedRuns('with-example', 950, 1);
+      await seedRuns('with-example', 970, 1);
       const example = { instances: [{ user_id: 'u-1', top_k: 5 }], parameters: { temperature: 0 } };
-      await h.push(prefixOf(950), { 'input_example.json': JSON.stringify(example), ...savedModel('with-example') });
+      await h.push(prefixOf(970), { 'input_example.json': JSON.stringify(example), ...savedModel('with-example') });
       await h.settle();
       const [version] = await h.versionsOf('with-example');
       assert.deepEqual(version?.inputExample, example);
@@ -227,12 +227,12 @@ describe('register function (functions framework + GCS, Vertex AI twins + Firest
     });
 
     it('registers without the example, noting why, when it is not a list of instances', async () => {
-      await seedRuns('bad-example', 951, 1);
-      await h.push(prefixOf(951), { 'input_example.json': JSON.stringify({ rows: [1, 2] }), ...savedModel('bad-example') });
+      await seedRuns('bad-example', 971, 1);
+      await h.push(prefixOf(971), { 'input_example.json': JSON.stringify({ rows: [1, 2] }), ...savedModel('bad-example') });
       await h.settle();
       const [version] = await h.versionsOf('bad-example');
       assert.equal(version?.inputExample, null);
-      assert.match((await h.pushRecord(pushIdOf(951)))!.notes.join('\n'), /input_example\.json ignored: .*instances/);
+      assert.match((await h.pushRecord(pushIdOf(971)))!.notes.join('\n'), /input_example\.json ignored: .*instances/);
     });
   });
 
@@ -245,16 +245,16 @@ describe('register function (functions framework + GCS, Vertex AI twins + Firest
     };
 
     it('registers a push without run document or metrics.json into the family its files name', async () => {
-      await pushWithMetadata(940, 'from-metadata', { 'registry-family': 'from-metadata', 'registry-model-type': 'retrieval' });
+      await pushWithMetadata(960, 'from-metadata', { 'registry-family': 'from-metadata', 'registry-model-type': 'retrieval' });
       const [version] = await h.versionsOf('from-metadata');
       assert.equal(version?.modelType, 'retrieval');
       assert.equal(version?.blessed, null);
-      assert.equal((await h.pushRecord(pushIdOf(940)))?.state, 'registered');
+      assert.equal((await h.pushRecord(pushIdOf(960)))?.state, 'registered');
     });
 
     it('refuses a push whose metadata names an unknown model type, saying which key and what it accepts', async () => {
-      await pushWithMetadata(941, 'bad-type', { 'registry-family': 'bad-type', 'registry-model-type': 'regression' });
-      const push = await h.pushRecord(pushIdOf(941));
+      await pushWithMetadata(961, 'bad-type', { 'registry-family': 'bad-type', 'registry-model-type': 'regression' });
+      const push = await h.pushRecord(pushIdOf(961));
       assert.equal(push?.code, 'UNKNOWN_FAMILY');
       assert.match(push?.message ?? '', /registry-model-type='regression' must be one of retrieval/);
       assert.deepEqual(await h.versionsOf('bad-type'), []);

@@ -179,6 +179,7 @@ describe('scheduled training: scheduler twin → trigger → Vertex twin (toy tr
     const pushed = await h.gcsFiles(good!.runId);
     assert.deepEqual(pushed.map((name) => name.replace(/\/pushed_model\/\d+\//, '/pushed_model/<n>/')).sort(), [
       `${good!.runId}/metrics.json`,
+      `${good!.runId}/pushed_model/<n>/input_example.json`,
       `${good!.runId}/pushed_model/<n>/saved_model.pb`,
       `${good!.runId}/pushed_model/<n>/variables/variables.data-00000-of-00001`,
       `${good!.runId}/pushed_model/<n>/variables/variables.index`,
