@@ -65,18 +65,20 @@ describe('dashboard in Chromium against the local stack', function () {
     await cdp.send('Network.enable');
     const paths = new Map<string, string>();
     /** The status each answer came over the wire with: a revalidated one reaches the page as the cached 200. */
-    const wire = new Map<string, number>();
+    const wireById = new Map<string, number>();
     const fromCache = new Set<string>();
     cdp.on('Network.requestWillBeSent', (e) => paths.set(e.requestId, new URL(e.request.url).pathname));
     cdp.on('Network.requestServedFromCache', (e) => fromCache.add(paths.get(e.requestId) ?? e.requestId));
     cdp.on('Network.responseReceived', (e) => { if (e.response.fromDiskCache) fromCache.add(new URL(e.response.url).pathname); });
-    cdp.on('Network.responseReceivedExtraInfo', (e) => wire.set(paths.get(e.requestId) ?? e.requestId, e.statusCode));
+    // By request id: Chromium may report the wire status before the request it belongs to.
+    cdp.on('Network.responseReceivedExtraInfo', (e) => wireById.set(e.requestId, e.statusCode));
     // The home page's visit filled this context's cache; the token is in localStorage.
     await watched.page.goto(`${e2e.stack.url}/`);
     await watched.page.waitForSelector('html[data-ready]');
     const html = await readFile(join(e2e.build.outDir, 'index.html'), 'utf8');
     const assets = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => `/${m[1]}`);
     assert.equal(assets.length, 2);
+    const wire = new Map([...wireById].map(([id, status]) => [paths.get(id) ?? id, status]));
     const seen = JSON.stringify({ wire: [...wire], fromCache: [...fromCache] });
     for (const asset of assets) {
       assert.ok(fromCache.has(asset), `${asset} from the cache: ${seen}`);
