@@ -54,9 +54,10 @@ export class PredictionService {
     const elapsed = this.deps.elapsed ?? (() => performance.now());
     let target = await this.target(versionId);
     let started = elapsed();
+    const send = () => this.deps.gateway.predict({ endpoint: target.endpoint, instances: request.instances, parameters: request.parameters });
     let answer;
     try {
-      answer = await this.deps.gateway.predict({ endpoint: target.endpoint, instances: request.instances, parameters: request.parameters });
+      answer = await send();
     } catch (error) {
       // A cached target Vertex refuses (endpoint gone, no model deployed: UPSTREAM_FAILED) may have been
       // undeployed meanwhile: read it again before answering. A failing model is not asked twice.
@@ -64,7 +65,7 @@ export class PredictionService {
       this.targets.delete(versionId);
       target = await this.target(versionId);
       started = elapsed();
-      answer = await this.deps.gateway.predict({ endpoint: target.endpoint, instances: request.instances, parameters: request.parameters });
+      answer = await send();
     }
     const latencyMs = Math.round((elapsed() - started) * 100) / 100;
     const { endpoint, deployedModelId } = target;
