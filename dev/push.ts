@@ -16,6 +16,8 @@ import { Storage } from '@google-cloud/storage';
 import { FAMILY_METADATA_KEY, MODEL_TYPE_METADATA_KEY } from '../shared/domain/push-family';
 import { MODEL_TYPES } from '../shared/schemas/common';
 import { signDevToken } from '../functions/src/http/token-verifiers';
+import { createRegistryClient } from '../shared/api-client/client';
+import { waitForPushVerdict } from '../cli/push-verdict';
 import { storageClientOptions } from './twins/gcs';
 import { STACK_FILE, devSecret } from './stack';
 import { writeDemoModel } from './demo/demo-model';
@@ -30,24 +32,6 @@ function walk(dir: string): string[] {
 }
 
 class UsageError extends Error {}
-
-interface PushAnswer { state?: string; versionId?: string | null; code?: string | null; message?: string | null; notes?: string[] }
-
-/** Polls `GET /api/pushes/{id}` (editor) until the push is registered or refused. */
-async function verdict(url: string, token: string, pushId: string, timeoutMs: number): Promise<PushAnswer | null> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${url}/api/pushes/${encodeURIComponent(pushId)}`, { headers: { authorization: `Bearer ${token}` } });
-    if (response.ok) {
-      const push = await response.json() as PushAnswer;
-      if (push.state === 'registered' || push.state === 'failed') return push;
-    } else if (response.status !== 404) {
-      throw new Error(`GET /api/pushes/${pushId} answered ${response.status}: ${await response.text()}`);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return null;
-}
 
 async function main(): Promise<number> {
   process.env.METADATA_SERVER_DETECTION ??= 'none';
@@ -103,7 +87,7 @@ async function main(): Promise<number> {
   if (values['no-wait']) return 0;
 
   const token = await signDevToken(devSecret(dataDir), { role: 'editor', email: 'push@localhost' });
-  const push = await verdict(stack.url, token, pushId, timeoutSeconds * 1000);
+  const push = await waitForPushVerdict(createRegistryClient({ baseUrl: stack.url, token: () => token }), pushId, timeoutSeconds * 1000);
   if (!push) {
     console.error(`not registered after ${timeoutSeconds}s; follow it with GET ${stack.url}/api/pushes/${pushId}`);
     return 3;
@@ -113,7 +97,7 @@ async function main(): Promise<number> {
     return 2;
   }
   console.log(`registered ${push.versionId}: ${stack.url}/api/models/${push.versionId}`);
-  for (const note of push.notes ?? []) console.log(`note: ${note}`);
+  for (const note of push.notes) console.log(`note: ${note}`);
   return 0;
 }
 

@@ -5,6 +5,7 @@ import { MODEL_TYPES } from '../../shared/schemas/common';
 import { CliError, EXIT, call, openSession, type Session } from '../session';
 import type { Output } from '../output';
 import { byteProgress } from '../progress';
+import { waitForPushVerdict } from '../push-verdict';
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -78,22 +79,12 @@ export function pushCommand(program: Command, out: () => Output): void {
         return;
       }
 
-      const deadline = Date.now() + o.timeout * 1000;
-      for (;;) {
-        const answer = await session.client.GET('/api/pushes/{pushId}', { params: { path: { pushId } } });
-        const { data } = answer;
-        if (data?.state === 'registered') {
-          out().result(data, () => `registered ${data.versionId}${data.notes.length ? `\nnote: ${data.notes.join('\nnote: ')}` : ''}`);
-          return;
-        }
-        if (data?.state === 'failed') {
-          if (out().json) out().result(data, () => '');
-          throw new CliError(`push ${pushId} was refused: ${data.code}: ${data.message}`, EXIT.refused, data.code ?? 'REFUSED');
-        }
-        // 404: registration has not recorded the push yet.
-        if (!data && answer.response.status !== 404) await call(Promise.resolve(answer));
-        if (Date.now() > deadline) throw new CliError(`push ${pushId} is not registered after ${o.timeout}s (see \`GET /api/pushes/${pushId}\`)`, EXIT.timeout, 'TIMEOUT');
-        await new Promise((r) => setTimeout(r, 500));
+      const data = await waitForPushVerdict(session.client, pushId, o.timeout * 1000);
+      if (!data) throw new CliError(`push ${pushId} is not registered after ${o.timeout}s (see \`GET /api/pushes/${pushId}\`)`, EXIT.timeout, 'TIMEOUT');
+      if (data.state === 'failed') {
+        if (out().json) out().result(data, () => '');
+        throw new CliError(`push ${pushId} was refused: ${data.code}: ${data.message}`, EXIT.refused, data.code ?? 'REFUSED');
       }
+      out().result(data, () => `registered ${data.versionId}${data.notes.length ? `\nnote: ${data.notes.join('\nnote: ')}` : ''}`);
     });
 }

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { CliError, EXIT, call, openSession } from '../session';
 import { keyValues, table, type Output } from '../output';
+import type { Rollout } from '../../shared/schemas/rollout';
 
-type Rollout = { id: string; status: string; stepIndex: number; endpoint: string; champion: { versionId: string }; plan: { steps: { trafficPercent: number; bakeMinutes: number }[] }; steps: { action: string; at: string; actor: string; reason: string | null; trafficPercent: number }[] };
 
 const number = (name: string) => (value: string) => {
   const n = Number(value);

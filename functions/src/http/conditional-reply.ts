@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import Negotiator from 'negotiator';
 
 export type ContentCoding = 'br' | 'gzip' | 'identity';
 
@@ -42,27 +43,21 @@ export function matchesIfNoneMatch(header: string | undefined, current: string):
   return parseEntityTags(header).some((tag) => tag === '*' || opaque(tag) === opaque(current));
 }
 
+const CODINGS: readonly ContentCoding[] = ['br', 'gzip', 'identity'];
+// negotiator's typings predate its `preferred` option (ties go to the server's order, not the client's).
+type EncodingPicker = (available: readonly string[], opts: { preferred: readonly string[] }) => string | undefined;
+
 /**
- * The coding to send for an Accept-Encoding (RFC 9110 §12.5.3): the highest q among br, gzip and
- * identity, br before gzip at equal q (smaller, and every browser that sends it decodes it). No
- * header: identity. Identity refused too (`identity;q=0` and nothing else): identity all the same,
- * which the RFC allows rather than a 406. Express's `req.acceptsEncodings` would order ties by the
- * client's list instead, and the local static server has no Express request.
+ * The coding to send for an Accept-Encoding (RFC 9110 §12.5.3), by negotiator: the highest q among
+ * br, gzip and identity, br before gzip at equal q (smaller, and every browser that sends it decodes
+ * it). No header: identity. Identity refused too (`identity;q=0` and nothing else): identity all the
+ * same, which the RFC allows rather than a 406.
  */
 export function negotiateCoding(header: string | undefined): ContentCoding {
   if (header === undefined) return 'identity';
-  const q = new Map<string, number>();
-  for (const member of header.split(',')) {
-    const [name, ...params] = member.trim().toLowerCase().split(';');
-    if (!name) continue;
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const value = qParam ? Number(qParam.slice(2)) : 1;
-    q.set(name, Number.isFinite(value) ? Math.min(Math.max(value, 0), 1) : 0);
-  }
-  const star = q.get('*');
-  const of = (coding: ContentCoding) => q.get(coding) ?? (coding === 'identity' ? (star === 0 ? 0 : Math.max(star ?? 0, 0.001)) : star ?? 0);
-  const ranked = (['br', 'gzip', 'identity'] as const).map((coding) => ({ coding, q: of(coding) })).filter((c) => c.q > 0);
-  return ranked.reduce<{ coding: ContentCoding; q: number } | null>((best, c) => (!best || c.q > best.q ? c : best), null)?.coding ?? 'identity';
+  const negotiator = new Negotiator({ headers: { 'accept-encoding': header } });
+  const pick = negotiator.encoding.bind(negotiator) as unknown as EncodingPicker;
+  return (pick(CODINGS, { preferred: CODINGS }) as ContentCoding | undefined) ?? 'identity';
 }
 
 /**
