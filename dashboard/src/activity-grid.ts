@@ -2,7 +2,10 @@ import type { AppContext } from './context';
 import { gridDays, monthLabels, type GridDay } from './calendar-days';
 import { h, isActivation, mount } from './dom';
 import { capitalize, longDate, plural, time, weekdayDate } from './format';
-import type { CalendarData, CalendarHistorical, CalendarScheduled } from './types';
+import type { CalendarData, CalendarDayEntries, CalendarHistorical, CalendarScheduled } from './types';
+import type { GridHistoryDay, GridRunGroup, GridSlotsDay } from '../../shared/domain/calendar-grid';
+import { browserTimeZone } from './calendar-days';
+import { describeError } from './api';
 import { modelHref, searchHref } from './url-state';
 import { icon, type IconName } from './icons';
 
@@ -23,11 +26,12 @@ interface Missed {
   slots?: number;
 }
 
+/** A day of the grid: its counts and first names; its every entry is fetched when the popover opens. */
 interface DayCell {
   day: GridDay;
-  historical: CalendarHistorical[];
-  scheduled: CalendarScheduled[];
-  missed: Missed[];
+  historical: GridHistoryDay | undefined;
+  scheduled: GridSlotsDay | undefined;
+  missed: GridSlotsDay | undefined;
   el: HTMLElement;
 }
 
@@ -49,6 +53,9 @@ function level(count: number): string {
 
 export class ActivityGrid {
   private cells: DayCell[] = [];
+  private names: string[] = [];
+  /** Days already fetched for a popover, until the grid is drawn again. */
+  private days = new Map<string, Promise<CalendarDayEntries>>();
   private readonly tooltip = h('div', { class: 'grid-tooltip', role: 'tooltip', id: 'grid-tooltip', hidden: true });
   private popover: { el: HTMLElement; cell: DayCell; dispose(): void } | null = null;
 
@@ -59,6 +66,8 @@ export class ActivityGrid {
   /** Draws the grid; without data (loading, or the calendar unavailable) every cell is empty. */
   render(range: GridRange, data: CalendarData | null, notice: { text: string; retry?: () => void } | null = null, now = new Date()): void {
     this.closePopover(false);
+    this.names = (data?.schedules ?? []).map((s) => s.name);
+    this.days.clear();
     const days = gridDays(now, range.weeksPast, range.weeksFuture);
     this.cells = days.map((day) => this.cellFor(day, data));
     const columns = Array.from({ length: range.weeksPast + range.weeksFuture }, (_, week) =>
@@ -111,17 +120,15 @@ export class ActivityGrid {
   }
 
   private cellFor(day: GridDay, data: CalendarData | null): DayCell {
-    const historical = data?.historical[day.key] ?? [];
-    const planned = data?.scheduled[day.key] ?? [];
-    const scheduled = planned.filter((s) => !s.missed);
-    const missed: Missed[] = [...(data?.missed?.[day.key] ?? []), ...planned.filter((s) => s.missed)];
-    // Counts, not entries: an entry is one schedule's runs (or fires) of the day.
-    const count = historical.reduce((n, r) => n + (r.runs ?? 1), 0) + scheduled.reduce((n, s) => n + (s.fires ?? 1), 0);
+    const historical = data?.historical[day.key];
+    const scheduled = data?.scheduled[day.key];
+    const missed = data?.missed[day.key];
+    const count = (historical?.runs ?? 0) + (scheduled?.count ?? 0);
     const classes = ['schedule-grid-cell', level(count)];
     if (day.past) classes.push('past');
     if (day.today) classes.push('today');
-    if (historical.some((r) => r.status === 'failed' || (r.statuses?.failed ?? 0) > 0)) classes.push('has-failed');
-    if (missed.length > 0) classes.push('has-missed');
+    if ((historical?.statuses.failed ?? 0) > 0) classes.push('has-failed');
+    if (missed) classes.push('has-missed');
     const el = h('div', {
       class: classes.join(' '), role: 'gridcell', tabindex: -1, 'data-date': day.key, 'data-count': count,
       'aria-label': `${longDate(day.date)}: ${summary(historical, scheduled, missed)}`,
@@ -138,14 +145,18 @@ export class ActivityGrid {
   private hover(target: EventTarget | null): void {
     const cell = this.cellOf(target);
     if (!cell) return;
-    const list = (title: string, names: string[]) => names.length ? [h('p', { class: 'tooltip-heading' }, title), h('ul', {}, names.map((n) => h('li', {}, n)))] : [];
+    const list = (title: string, names: string[], more: number) => names.length
+      ? [h('p', { class: 'tooltip-heading' }, title), h('ul', {}, names.map((n) => h('li', {}, n)), more > 0 ? h('li', { class: 'muted' }, `and ${more} more`) : null)]
+      : [];
+    const { historical: runs, scheduled, missed } = cell;
+    const name = (i: number) => this.names[i] ?? '?';
     mount(this.tooltip,
       h('p', { class: 'tooltip-date' }, longDate(cell.day.date)),
       h('hr'),
-      list(`${plural(runCount(cell.historical), 'training run')}:`, cell.historical.map((r) => `${(r.runs ?? 1) > 1 ? times(r.label ?? r.name, r.runs) : r.name} — ${statusSummary(r)}`)),
-      list(`${plural(fireCount(cell.scheduled), 'training run')} scheduled:`, cell.scheduled.map((s) => times(s.name, s.fires))),
-      list(`${plural(slotCount(cell.missed), 'scheduled run')} missed:`, cell.missed.map((m) => times(m.name, m.slots))),
-      cell.historical.length + cell.scheduled.length + cell.missed.length === 0 ? h('p', { class: 'muted' }, 'No training') : null);
+      runs ? list(`${plural(runs.runs, 'training run')}:`, runs.top.map((g) => `${times(this.groupName(g), g.runs)} — ${statusSummary(g)}`), runs.groups - runs.top.length) : [],
+      scheduled ? list(`${plural(scheduled.count, 'training run')} scheduled:`, scheduled.top.map(([i, n]) => times(name(i), n)), scheduled.schedules - scheduled.top.length) : [],
+      missed ? list(`${plural(missed.count, 'scheduled run')} missed:`, missed.top.map(([i, n]) => times(name(i), n)), missed.schedules - missed.top.length) : [],
+      runs || scheduled || missed ? null : h('p', { class: 'muted' }, 'No training'));
     this.tooltip.hidden = false;
     const box = cell.el.getBoundingClientRect();
     const tip = this.tooltip.getBoundingClientRect();
@@ -153,6 +164,23 @@ export class ActivityGrid {
     const top = box.top - tip.height - 8 >= 0 ? box.top - tip.height - 8 : box.bottom + 8;
     this.tooltip.style.left = `${left}px`;
     this.tooltip.style.top = `${top}px`;
+  }
+
+  private groupName(g: GridRunGroup): string {
+    return g.schedule === undefined ? g.label ?? '?' : this.names[g.schedule] ?? '?';
+  }
+
+  /** A day's every entry, fetched once per drawing of the grid (a failure is not kept). */
+  private dayEntries(key: string): Promise<CalendarDayEntries> {
+    let entries = this.days.get(key);
+    if (!entries) {
+      entries = this.ctx.api.call((c) => c.GET('/api/training-schedules/calendar/days/{date}', {
+        params: { path: { date: key }, query: { tz: browserTimeZone() } },
+      })) as Promise<CalendarDayEntries>;
+      this.days.set(key, entries);
+      entries.catch(() => this.days.delete(key));
+    }
+    return entries;
   }
 
   private hideTooltip(): void {
@@ -245,18 +273,29 @@ export class ActivityGrid {
     const titleId = 'grid-popover-title';
     const section = (iconName: IconName, title: string, items: HTMLElement[]) => items.length ? [h('h4', {}, icon(iconName), title), h('ul', { class: 'popover-list' }, items)] : [];
     const close = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close', onclick: () => this.closePopover(true) }, '×');
+    const body = h('div', { class: 'popover-body', 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading…'));
     const el = h('div', { class: 'grid-popover', role: 'dialog', 'aria-labelledby': titleId, 'data-date': cell.day.key },
       h('header', {}, h('h3', { id: titleId }, weekdayDate(cell.day.date)), close),
-      section('calendar', 'Scheduled Training Runs', cell.scheduled.map((s) => this.scheduledCard(s))),
-      section('history', 'Training History', cell.historical.map((r) => this.historicalCard(r))),
-      section('clock', 'Missed Slots', cell.missed.map((m) => this.missedCard(m))),
-      cell.scheduled.length + cell.historical.length + cell.missed.length === 0 ? h('p', { class: 'muted' }, 'No training on this day.') : null);
+      body);
+    const fill = () => this.dayEntries(cell.day.key).then(
+      (day) => {
+        if (!el.isConnected) return;
+        body.removeAttribute('aria-busy');
+        mount(body,
+          section('calendar', 'Scheduled Training Runs', day.scheduled.map((s) => this.scheduledCard(s))),
+          section('history', 'Training History', day.historical.map((r) => this.historicalCard(r))),
+          section('clock', 'Missed Slots', day.missed.map((m) => this.missedCard(m))),
+          day.scheduled.length + day.historical.length + day.missed.length === 0 ? h('p', { class: 'muted' }, 'No training on this day.') : null);
+        this.place(el, cell);
+      },
+      (error: unknown) => {
+        body.removeAttribute('aria-busy');
+        mount(body, h('p', { class: 'grid-notice', role: 'status' }, `This day could not be loaded: ${describeError(error)}`,
+          h('button', { type: 'button', class: 'btn btn-small', onclick: () => void fill() }, icon('refresh'), 'Retry')));
+      });
+    void fill();
     document.body.append(el);
-    const box = cell.el.getBoundingClientRect();
-    const left = Math.max(8, Math.min(box.left - 20, window.innerWidth - el.offsetWidth - 8));
-    const fitsBelow = box.bottom + 8 + el.offsetHeight <= window.innerHeight;
-    el.style.left = `${left}px`;
-    el.style.top = `${fitsBelow ? box.bottom + 8 : Math.max(8, box.top - el.offsetHeight - 8)}px`;
+    this.place(el, cell);
 
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
@@ -280,6 +319,15 @@ export class ActivityGrid {
     close.focus();
   }
 
+  /** Below the day when it fits, else above; moved again once the day's entries have arrived. */
+  private place(el: HTMLElement, cell: DayCell): void {
+    const box = cell.el.getBoundingClientRect();
+    const left = Math.max(8, Math.min(box.left - 20, window.innerWidth - el.offsetWidth - 8));
+    const fitsBelow = box.bottom + 8 + el.offsetHeight <= window.innerHeight;
+    el.style.left = `${left}px`;
+    el.style.top = `${fitsBelow ? box.bottom + 8 : Math.max(8, box.top - el.offsetHeight - 8)}px`;
+  }
+
   private closePopover(returnFocus: boolean): void {
     const open = this.popover;
     if (!open) return;
@@ -289,22 +337,19 @@ export class ActivityGrid {
   }
 }
 
-const runCount = (runs: CalendarHistorical[]) => runs.reduce((n, r) => n + (r.runs ?? 1), 0);
-const fireCount = (slots: CalendarScheduled[]) => slots.reduce((n, s) => n + (s.fires ?? 1), 0);
-const slotCount = (slots: Missed[]) => slots.reduce((n, m) => n + (m.slots ?? 1), 0);
 const times = (name: string, n: number | undefined) => (n && n > 1 ? `${name} ×${n}` : name);
 
 /** "3 completed, 1 failed", or the one run's status. */
-function statusSummary(r: CalendarHistorical): string {
+function statusSummary(r: Pick<CalendarHistorical, 'statuses'> & { status?: string }): string {
   const counts = Object.entries(r.statuses ?? {}).filter(([, n]) => n && n > 0);
-  if (counts.length === 0) return (STATUS_TEXT[r.status]?.text ?? r.status).toLowerCase();
+  if (counts.length === 0) return r.status ? (STATUS_TEXT[r.status]?.text ?? r.status).toLowerCase() : '';
   return counts.map(([status, n]) => `${n} ${(STATUS_TEXT[status]?.text ?? status).toLowerCase()}`).join(', ');
 }
 
-function summary(historical: CalendarHistorical[], scheduled: CalendarScheduled[], missed: Missed[]): string {
+function summary(historical: GridHistoryDay | undefined, scheduled: GridSlotsDay | undefined, missed: GridSlotsDay | undefined): string {
   const parts = [];
-  if (historical.length) parts.push(`${plural(runCount(historical), 'training run')}`);
-  if (scheduled.length) parts.push(`${plural(fireCount(scheduled), 'training run')} scheduled`);
-  if (missed.length) parts.push(`${slotCount(missed)} missed`);
+  if (historical) parts.push(`${plural(historical.runs, 'training run')}`);
+  if (scheduled) parts.push(`${plural(scheduled.count, 'training run')} scheduled`);
+  if (missed) parts.push(`${missed.count} missed`);
   return parts.join(', ') || 'no training';
 }

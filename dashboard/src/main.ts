@@ -2,7 +2,6 @@ import { ActivityGrid, type GridRange } from './activity-grid';
 import { Api, ApiError, describeError } from './api';
 import { forgetToken, identityOf, mayAct, storedToken, storeToken, takeTokenFromFragment, type Identity } from './auth';
 import { browserTimeZone } from './calendar-days';
-import { expandCalendar, type CalendarWire } from '../../shared/domain/calendar-wire';
 import type { AppContext } from './context';
 import { byId, h, mount } from './dom';
 import { FilterBar } from './filter-bar';
@@ -126,11 +125,11 @@ async function loadSummary(): Promise<void> {
 }
 
 async function loadCalendar(range: GridRange): Promise<void> {
-  // Sent compact (each schedule once, days by reference); the grid reads seed 000's per-day entries.
+  // Counts and the first few names per day; a day's every entry is fetched when its popover opens.
   const request: Promise<CalendarData> = api.call((c) => c.GET('/api/training-schedules/calendar', {
     params: { query: { weeks_past: range.weeksPast, weeks_future: range.weeksFuture, tz: browserTimeZone() } },
-  // (openapi-typescript 6 writes the [schedule, minute, count?] tuples as number[].)
-  })).then((wire) => expandCalendar(wire as CalendarWire));
+  // (openapi-typescript writes the [schedule, count] tuples as number[].)
+  })) as Promise<CalendarData>;
   grid.render(range, null); // the empty grid while the request (already sent) is answered
   try {
     grid.render(range, await request);

@@ -6,7 +6,8 @@ import type {
   LineageNode, LineageResponse, ListModelsResponse, ModelSort, ModelStatusFilter, ModelVersionView,
   SummaryResponse, VersionHistoryEntry, VersionsResponse,
 } from '../../shared/schemas/api';
-import type { CalendarWarning, FamilyFreshness, HistoricalRun, MissedSlot, ScheduledSlot } from '../../shared/domain/calendar';
+import type { HistoricalRun, ScheduledSlot } from '../../shared/domain/calendar';
+import type { CalendarDay, CalendarGrid } from '../../shared/domain/calendar-grid';
 import type { ManifestEntry } from '../../shared/domain/manifest';
 import type { ModelType } from '../../shared/schemas/common';
 import type { Role } from '../../shared/ports';
@@ -25,14 +26,11 @@ export type CalendarScheduled = Pick<ScheduledSlot, 'scheduleId' | 'name' | 'typ
 export type CalendarHistorical = Pick<HistoricalRun, 'runId' | 'name' | 'status' | 'type'>
   & Partial<Pick<HistoricalRun, 'versionId' | 'familyId' | 'at' | 'label' | 'runs' | 'statuses'>>;
 
-export interface CalendarData {
-  scheduled: Record<string, CalendarScheduled[]>;
-  historical: Record<string, CalendarHistorical[]>;
-  missed?: Record<string, MissedSlot[]>;
-  warnings?: CalendarWarning[];
-  /** Time since each family's last blessed version. */
-  families?: FamilyFreshness[];
-}
+/** The grid: per day counts and the first few names (`GET /api/training-schedules/calendar`). */
+export type CalendarData = CalendarGrid;
+
+/** One day's every entry, for the popover (`GET /api/training-schedules/calendar/days/{date}`). */
+export type CalendarDayEntries = CalendarDay;
 
 /** `POST /api/models/{id}/deploy` (coming). */
 export interface DeployRequest {

@@ -161,10 +161,21 @@ export type paths = {
   };
   "/api/training-schedules/calendar": {
     /**
-     * Training calendar: scheduled fires, past runs and missed slots per day
-     * @description Each schedule is listed once in `schedules`; days refer to it by index with counts, so the size does not follow how often a schedule fires.
+     * Training calendar grid: per day the runs, planned fires and missed slots, counted, with the first few schedules by name
+     * @description What the dashboard draws. Its size follows the window's days, not the history or how often schedules fire; a day's every entry is at `/days/{date}`.
      */
     get: operations["getCalendar"];
+  };
+  "/api/training-schedules/calendar/days/{date}": {
+    /** One day of the training calendar in seed 000's shape: each schedule once with its fires, each schedule's runs with their latest */
+    get: operations["getCalendarDay"];
+  };
+  "/api/training-schedules/calendar/full": {
+    /**
+     * The whole window, every entry: each schedule once, its days as series with counts
+     * @description `expandCalendar` (shared/domain/calendar-wire.ts) turns it into seed 000's per-day `scheduled` / `historical` / `missed` maps. Its size follows the history and the schedules' patterns.
+     */
+    get: operations["getCalendarFull"];
   };
   "/api/training-schedules": {
     /** List training schedules */
@@ -3713,10 +3724,223 @@ export type operations = {
     };
   };
   /**
-   * Training calendar: scheduled fires, past runs and missed slots per day
-   * @description Each schedule is listed once in `schedules`; days refer to it by index with counts, so the size does not follow how often a schedule fires.
+   * Training calendar grid: per day the runs, planned fires and missed slots, counted, with the first few schedules by name
+   * @description What the dashboard draws. Its size follows the window's days, not the history or how often schedules fire; a day's every entry is at `/days/{date}`.
    */
   getCalendar: {
+    parameters: {
+      query?: {
+        weeks_past?: number;
+        weeks_future?: number;
+        tz?: string;
+      };
+    };
+    responses: {
+      /** @description The calendar window */
+      200: {
+        content: {
+          "application/json": {
+            window: {
+              start: string;
+              end: string;
+              tz: string;
+              weeksPast: number;
+              weeksFuture: number;
+              today: string;
+              days: string[];
+            };
+            schedules: {
+                scheduleId: string;
+                name: string;
+              }[];
+            historical: {
+              [key: string]: {
+                runs: number;
+                statuses: {
+                  [key: string]: number;
+                };
+                groups: number;
+                top: {
+                    schedule?: number;
+                    label?: string;
+                    runs: number;
+                    statuses: {
+                      [key: string]: number;
+                    };
+                  }[];
+              };
+            };
+            scheduled: {
+              [key: string]: {
+                count: number;
+                schedules: number;
+                top: [number, number][];
+              };
+            };
+            missed: {
+              [key: string]: {
+                count: number;
+                schedules: number;
+                top: [number, number][];
+              };
+            };
+            families: ({
+                familyId: string;
+                lastBlessedAt: string | null;
+                daysSinceLastBlessed: number | null;
+              })[];
+            warnings: ({
+                /** @enum {string} */
+                code: "SCHEDULE_INVALID" | "SCHEDULE_TRUNCATED" | "SCHEDULES_TRUNCATED" | "RUNS_TRUNCATED" | "FAMILIES_TRUNCATED";
+                message: string;
+                scheduleId?: string;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /** One day of the training calendar in seed 000's shape: each schedule once with its fires, each schedule's runs with their latest */
+  getCalendarDay: {
+    parameters: {
+      query?: {
+        tz?: string;
+      };
+      path: {
+        date: string;
+      };
+    };
+    responses: {
+      /** @description The day */
+      200: {
+        content: {
+          "application/json": {
+            date: string;
+            tz: string;
+            scheduled: ({
+                scheduleId: string;
+                name: string;
+                /** @enum {string} */
+                type: "retrieval" | "ranking" | "hybrid" | "multitask";
+                /** @enum {string} */
+                scheduleType: "once" | "daily" | "weekly" | "cron";
+                description: string;
+                fireTime: string;
+                familyId: string;
+                fires: number;
+              })[];
+            historical: ({
+                runId: string | null;
+                name: string;
+                /** @enum {string} */
+                status: "scheduled" | "running" | "completed" | "not_blessed" | "failed";
+                /** @enum {string} */
+                type: "retrieval" | "ranking" | "hybrid" | "multitask";
+                familyId: string;
+                versionId: string | null;
+                scheduleId: string | null;
+                at: string;
+                label: string;
+                runs: number;
+                statuses: {
+                  [key: string]: number;
+                };
+              })[];
+            missed: {
+                scheduleId: string;
+                name: string;
+                familyId: string;
+                fireTime: string;
+                slots: number;
+              }[];
+            warnings: ({
+                /** @enum {string} */
+                code: "SCHEDULE_INVALID" | "SCHEDULE_TRUNCATED" | "SCHEDULES_TRUNCATED" | "RUNS_TRUNCATED" | "FAMILIES_TRUNCATED";
+                message: string;
+                scheduleId?: string;
+              })[];
+          };
+        };
+      };
+      /** @description VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description INTERNAL */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_FAILED */
+      502: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description UPSTREAM_UNAVAILABLE */
+      503: {
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  /**
+   * The whole window, every entry: each schedule once, its days as series with counts
+   * @description `expandCalendar` (shared/domain/calendar-wire.ts) turns it into seed 000's per-day `scheduled` / `historical` / `missed` maps. Its size follows the history and the schedules' patterns.
+   */
+  getCalendarFull: {
     parameters: {
       query?: {
         weeks_past?: number;

@@ -48,6 +48,16 @@ export function calendarWindow(now: Date, tz: string, weeksPast: number, weeksFu
   };
 }
 
+/** The window of one local date (the day endpoint's), `today` from `now`. */
+export function dayWindow(now: Date, tz: string, date: string): CalendarWindow {
+  const start = DateTime.fromISO(date, { zone: tz });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !start.isValid) throw new ValidationError([{ path: 'params.date', message: 'is not a calendar date (YYYY-MM-DD)' }]);
+  return {
+    start: start.toJSDate(), end: start.plus({ days: 1 }).toJSDate(), tz, weeksPast: 0, weeksFuture: 0,
+    today: DateTime.fromJSDate(now, { zone: tz }).toISODate()!, days: [start.toISODate()!],
+  };
+}
+
 /** The calendar day an instant falls on in a time zone, as YYYY-MM-DD. */
 export function localDate(instant: Date | string, tz: string): string {
   const date = typeof instant === 'string' ? new Date(instant) : instant;

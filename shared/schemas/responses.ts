@@ -167,6 +167,47 @@ export const CalendarResponseSchema = z.object({
   })),
 });
 
+const Statuses = z.partialRecord(RunStatus, z.number().int());
+const SlotsDay = z.object({
+  count: z.number().int().describe('Fires (scheduled) or slots no run covered (missed)'),
+  schedules: z.number().int().describe('Distinct schedules'),
+  top: z.array(z.tuple([z.number().int(), z.number().int()])).describe('At most five [index in `schedules`, count], by first slot of the day'),
+});
+
+/** The grid (shared/domain/calendar-grid.ts): totals per day and kind, the first few names. */
+export const CalendarGridSchema = z.object({
+  window: CalendarResponseSchema.shape.window,
+  schedules: z.array(z.object({ scheduleId: z.string(), name: z.string() }).describe('A schedule the previews refer to by index')),
+  historical: z.record(z.string(), z.object({
+    runs: z.number().int(), statuses: Statuses, groups: z.number().int().describe('Distinct schedules (or families, for runs by hand) that ran'),
+    top: z.array(z.object({
+      schedule: z.number().int().optional().describe('Index in `schedules`'),
+      label: z.string().optional().describe('A family, or a schedule no longer active, when `schedule` is absent'),
+      runs: z.number().int(), statuses: Statuses,
+    })).describe('At most five groups, those with a failed run first'),
+  })),
+  scheduled: z.record(z.string(), SlotsDay),
+  missed: z.record(z.string(), SlotsDay),
+  families: CalendarResponseSchema.shape.families,
+  warnings: CalendarResponseSchema.shape.warnings,
+});
+
+/** One day in seed 000's shape. */
+export const CalendarDaySchema = z.object({
+  date: z.string(), tz: z.string(),
+  scheduled: z.array(z.object({
+    scheduleId: z.string(), name: z.string(), type: ModelType, scheduleType: z.enum(SCHEDULE_TYPES), description: z.string(),
+    fireTime: z.string(), familyId: z.string(), fires: z.number().int(),
+  })),
+  historical: z.array(z.object({
+    runId: z.string().nullable(), name: z.string(), status: RunStatus, type: ModelType, familyId: z.string(),
+    versionId: z.string().nullable(), scheduleId: z.string().nullable(), at: z.string(), label: z.string(),
+    runs: z.number().int(), statuses: Statuses,
+  }).describe("One schedule's (or family's) runs that day; runId, name, status and versionId are its latest run's")),
+  missed: z.array(z.object({ scheduleId: z.string(), name: z.string(), familyId: z.string(), fireTime: z.string(), slots: z.number().int() })),
+  warnings: CalendarResponseSchema.shape.warnings,
+});
+
 export const PushPageSchema = page(PushRecord);
 
 export const HealthResponseSchema = z.object({ ok: z.literal(true) });

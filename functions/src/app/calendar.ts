@@ -2,8 +2,9 @@ import type { Clock } from '../../../shared/ports';
 import type { Schedule } from '../../../shared/schemas/schedule';
 import type { RunHistory } from '../../../shared/domain/calendar-rollups';
 import {
-  buildCalendar, calendarFamilyIds, calendarWindow, type CalendarResponse, type CalendarWarning,
+  buildCalendar, calendarFamilyIds, calendarWindow, dayWindow, type CalendarResponse, type CalendarWarning, type CalendarWindow,
 } from '../../../shared/domain/calendar';
+import { calendarDay, type CalendarDay } from '../../../shared/domain/calendar-grid';
 
 /** Bounds that keep one calendar read to a known number of document reads. */
 export const CALENDAR_LIMITS = {
@@ -34,9 +35,10 @@ export interface ScheduleReader {
 export interface CalendarRunReader {
   /**
    * The history of [from, to): rollups of the runs that ended, one document per week whatever
-   * their number, plus the runs still in flight (at most `inFlightLimit`).
+   * their number, plus the runs still in flight (at most `inFlightLimit`). No run has ended after
+   * `endedBy` (now, with room for clocks a little ahead), so rollups past it are not read.
    */
-  historyBetween(from: Date, to: Date, inFlightLimit: number): Promise<{ history: RunHistory; truncated: boolean }>;
+  historyBetween(from: Date, to: Date, inFlightLimit: number, endedBy: Date): Promise<{ history: RunHistory; truncated: boolean }>;
   /** Registration time of each family's latest blessed version, null when it has none. */
   lastBlessedAt(familyIds: string[]): Promise<Record<string, string | null>>;
 }
@@ -47,6 +49,9 @@ export interface CalendarQuery {
   weeksFuture: number;
 }
 
+/** Clocks of the machines that record outcomes may run a little ahead of this one's. */
+const CLOCK_SKEW_MS = 86_400_000;
+
 /** The training calendar use case: history, planned slots, missed slots and family freshness. */
 export class CalendarReader {
   constructor(
@@ -55,12 +60,22 @@ export class CalendarReader {
     private readonly clock: Clock,
   ) {}
 
+  /** The whole window, every entry of every day. */
   async read({ tz, weeksPast, weeksFuture }: CalendarQuery): Promise<CalendarResponse> {
     const now = this.clock.now();
-    const window = calendarWindow(now, tz, weeksPast, weeksFuture);
+    return this.build(calendarWindow(now, tz, weeksPast, weeksFuture), now, true);
+  }
+
+  /** One local date's entries (what the grid's popover shows); no family freshness. */
+  async readDay({ tz, date }: { tz: string; date: string }): Promise<CalendarDay> {
+    const now = this.clock.now();
+    return calendarDay(await this.build(dayWindow(now, tz, date), now, false), date);
+  }
+
+  private async build(window: CalendarWindow, now: Date, withFamilies: boolean): Promise<CalendarResponse> {
     const [schedules, runs] = await Promise.all([
       this.schedules.listActive(CALENDAR_LIMITS.schedules),
-      this.runs.historyBetween(new Date(window.start.getTime() - RUN_LOOKBACK_MS), window.end, CALENDAR_LIMITS.inFlightRuns),
+      this.runs.historyBetween(new Date(window.start.getTime() - RUN_LOOKBACK_MS), window.end, CALENDAR_LIMITS.inFlightRuns, new Date(now.getTime() + CLOCK_SKEW_MS)),
     ]);
     const warnings: CalendarWarning[] = [];
     if (schedules.truncated) {
@@ -69,11 +84,15 @@ export class CalendarReader {
     if (runs.truncated) {
       warnings.push({ code: 'RUNS_TRUNCATED', message: `More than ${CALENDAR_LIMITS.inFlightRuns} runs are in flight; some are not shown` });
     }
-    const familyIds = calendarFamilyIds(window, schedules.items, runs.history);
-    if (familyIds.length > CALENDAR_LIMITS.families) {
-      warnings.push({ code: 'FAMILIES_TRUNCATED', message: `Last blessing is looked up for the first ${CALENDAR_LIMITS.families} of ${familyIds.length} families only` });
+    let lastBlessedAt: Record<string, string | null> = {};
+    if (withFamilies) {
+      const familyIds = calendarFamilyIds(window, schedules.items, runs.history);
+      if (familyIds.length > CALENDAR_LIMITS.families) {
+        warnings.push({ code: 'FAMILIES_TRUNCATED', message: `Last blessing is looked up for the first ${CALENDAR_LIMITS.families} of ${familyIds.length} families only` });
+      }
+      lastBlessedAt = await this.runs.lastBlessedAt(familyIds.slice(0, CALENDAR_LIMITS.families));
     }
-    const lastBlessedAt = await this.runs.lastBlessedAt(familyIds.slice(0, CALENDAR_LIMITS.families));
-    return buildCalendar({ window, now, schedules: schedules.items, history: runs.history, lastBlessedAt, warnings });
+    const response = buildCalendar({ window, now, schedules: schedules.items, history: runs.history, lastBlessedAt, warnings });
+    return withFamilies ? response : { ...response, families: [] };
   }
 }

@@ -17,6 +17,7 @@ import { devTokenVerifier } from '../../../functions/src/http/token-verifiers';
 import { createLogger } from '../../../functions/src/log';
 import type { CalendarResponse } from '../../../shared/domain/calendar';
 import { expandCalendar, type CalendarWire } from '../../../shared/domain/calendar-wire';
+import type { CalendarGrid } from '../../../shared/domain/calendar-grid';
 import { MAX_FIRE_TIMES } from '../../../shared/domain/schedule-projection';
 import { Schedule } from '../../../shared/schemas/schedule';
 import { TEST_SECRET, tokenFor } from '../../support/api';
@@ -75,9 +76,10 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     const r = request(server).get(path);
     return token ? r.set('Authorization', `Bearer ${token}`) : r;
   };
-  /** The answer as sent, and seed 000's per-day entries expanded from it. */
+  /** The whole window as sent, and seed 000's per-day entries expanded from it. */
   const calendarWire = async (query: string): Promise<CalendarWire> =>
-    (await get(`/api/training-schedules/calendar?${query}`).expect(200)).body;
+    (await get(`/api/training-schedules/calendar/full?${query}`).expect(200)).body;
+  const grid = async (query: string): Promise<CalendarGrid> => (await get(`/api/training-schedules/calendar?${query}`).expect(200)).body;
   const calendar = async (query: string): Promise<CalendarResponse> => expandCalendar(await calendarWire(query));
 
   it('answers 401 without a bearer token', async () => {
@@ -159,6 +161,65 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     ]);
   });
 
+  it('draws the grid from counts: per day its runs, fires and missed slots, naming at most five schedules, failures first', async () => {
+    const daily = Array.from({ length: 7 }, (_, i) => schedule({ id: `d${i}`, name: `daily-${i}`, type: 'daily', time: `0${i}:30`, timeZone: 'UTC' }));
+    await seedRegistry(db, {
+      schedules: [...daily, schedule({ id: 'minutely', name: 'every-minute', type: 'cron', cron: '* * * * *', timeZone: 'UTC' })],
+      runs: Array.from({ length: 7 }, (_, i) => makeRun({
+        id: `r${i}`, scheduleId: `d${i}`, status: i === 6 ? 'failed' : 'completed',
+        scheduledFor: `2026-03-17T0${i}:30:00Z`, startedAt: `2026-03-17T0${i}:31:00Z`, completedAt: `2026-03-17T0${i}:50:00Z`,
+      })),
+    });
+
+    const body = await grid('weeks_past=1&weeks_future=1&tz=UTC');
+
+    const names = (refs: number[]) => refs.map((i) => body.schedules[i]!.name);
+    const tuesday = body.historical['2026-03-17']!;
+    assert.deepEqual([tuesday.runs, tuesday.statuses, tuesday.groups], [7, { completed: 6, failed: 1 }, 7]);
+    assert.deepEqual(names(tuesday.top.map((g) => g.schedule!)), ['daily-6', 'daily-0', 'daily-1', 'daily-2', 'daily-3']);
+    // Thursday: seven daily fires and the every-minute schedule's 1,440, listed once with its count.
+    const thursday = body.scheduled['2026-03-19']!;
+    assert.deepEqual([thursday.count, thursday.schedules, thursday.top.length], [7 + 1440, 8, 5]);
+    assert.deepEqual(thursday.top.map(([i, n]) => [body.schedules[i]!.name, n]), [
+      ['every-minute', 1440], ['daily-0', 1], ['daily-1', 1], ['daily-2', 1], ['daily-3', 1],
+    ]);
+    // Monday the 16th: no run, so every daily slot was missed.
+    assert.deepEqual([body.missed['2026-03-16']!.count, body.missed['2026-03-16']!.schedules], [7, 7]);
+    assert.equal(body.historical['2026-03-16'], undefined);
+  });
+
+  it("lists a day's every entry in seed 000's shape, as the whole window has them", async () => {
+    await seedRegistry(db, {
+      schedules: [
+        schedule({ id: 'weekly', name: 'recs-weekly-refresh', type: 'weekly', dayOfWeek: 2, time: '09:00' }),
+        schedule({ id: 'hourly', name: 'every-hour', type: 'cron', cron: '0 * * * *', timeZone: 'UTC' }),
+      ],
+      runs: [
+        makeRun({ id: '41', scheduleId: 'weekly', scheduledFor: '2026-03-11T08:00:00Z', startedAt: '2026-03-11T08:01:00Z', completedAt: '2026-03-11T09:30:00Z', versionId: 'recs-prod-v2' }),
+        makeRun({ id: '42', familyId: 'recs-prod', startedAt: '2026-03-11T12:00:00Z', completedAt: '2026-03-11T13:00:00Z' }),
+      ],
+    });
+    const full = await calendar('weeks_past=2&weeks_future=2&tz=Europe/Warsaw');
+    for (const date of ['2026-03-11', '2026-03-18', '2026-03-25']) {
+      const day = (await get(`/api/training-schedules/calendar/days/${date}?tz=Europe/Warsaw`).expect(200)).body;
+      assert.deepEqual(day, {
+        date, tz: 'Europe/Warsaw', scheduled: full.scheduled[date] ?? [], historical: full.historical[date] ?? [], missed: full.missed[date] ?? [],
+        warnings: day.warnings,
+      }, date);
+    }
+    const past = (await get('/api/training-schedules/calendar/days/2026-03-11?tz=Europe/Warsaw').expect(200)).body;
+    assert.deepEqual(past.historical.map((r: { runId: string; label: string }) => [r.runId, r.label]), [['41', 'recs-weekly-refresh'], ['42', 'recs-prod']]);
+  });
+
+  it('answers 400 to a day that is not a calendar date, or with unknown parameters', async () => {
+    for (const [path, field] of [
+      ['/days/2026-02-30', 'params.date'], ['/days/yesterday', 'params.date'], ['/days/2026-03-18?weeks_past=1', 'query'], ['/days/2026-03-18?tz=Mars/Olympus_Mons', 'query.tz'],
+    ] as const) {
+      const res = await get(`/api/training-schedules/calendar${path}`).expect(400);
+      assert.deepEqual([res.body.error.code, res.body.error.fields.map((f: { path: string }) => f.path)], ['VALIDATION_FAILED', [field]], path);
+    }
+  });
+
   it('uses the seed defaults (10 past + 30 future weeks, UTC) and serves the seed URL with a trailing slash', async () => {
     const res = await get('/api/training-schedules/calendar/').expect(200);
     assert.deepEqual([res.body.window.tz, res.body.window.weeksPast, res.body.window.weeksFuture, res.body.window.days.length], ['UTC', 10, 30, 280]);
@@ -172,8 +233,9 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     await seedRegistry(db, { runs: [...old, makeRun({ id: 'recent', startedAt: '2026-03-10T10:00:00Z' })] });
     const body = await calendar('weeks_past=2&weeks_future=2');
     assert.deepEqual(Object.values(body.historical).flat().map((r) => r.runId), ['recent']);
-    // 5 weeks (4 + the lookback) + schedules (1, empty) + runs in flight (2 queries, empty) + one family lookup
-    assert.equal(reads.count, 9);
+    // 4 weeks (the lookback's and the window's up to now: later ones cannot hold ended runs) + schedules
+    // (1, empty) + runs in flight (2 queries, empty) + one family lookup
+    assert.equal(reads.count, 8);
 
     const many = Array.from({ length: 500 }, (_, i) => makeRun({
       id: `many-${i}`, status: i % 5 === 0 ? 'failed' : 'completed', startedAt: new Date(Date.parse('2026-03-09T00:00:00Z') + i * 600_000).toISOString(),
@@ -181,7 +243,7 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     await seedRegistry(db, { runs: many });
     reads.count = 0;
     const after = await calendar('weeks_past=2&weeks_future=2');
-    assert.equal(reads.count, 9);
+    assert.equal(reads.count, 8);
     const entries = Object.values(after.historical).flat();
     assert.equal(entries.reduce((n, e) => n + e.runs, 0), 501);
     assert.equal(entries.reduce((n, e) => n + (e.statuses.failed ?? 0), 0), 100);

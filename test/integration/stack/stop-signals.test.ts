@@ -60,8 +60,8 @@ describe('npm start stopped by a signal to its process group (slow: four real st
   };
   /** How many training runs the calendar's history counts (a day groups a schedule's runs). */
   const runCount = async () => {
-    const calendar = await api<{ historical: Record<string, Array<{ runs: number }>> }>('/api/training-schedules/calendar?weeks_past=1&weeks_future=1');
-    return Object.values(calendar.historical).flat().reduce((n, r) => n + r.runs, 0);
+    const calendar = await api<{ historical: Record<string, { runs: number }> }>('/api/training-schedules/calendar?weeks_past=1&weeks_future=1');
+    return Object.values(calendar.historical).reduce((n, day) => n + day.runs, 0);
   };
   /** The Cloud Scheduler twin's jobs, over its REST front as gcloud reads them. */
   const jobs = async () => {

@@ -18,10 +18,11 @@ import { buildQuery } from './version-repository';
 export class FirestoreCalendarRunRepository implements CalendarRunReader {
   constructor(private readonly firestore: FirestoreProvider, private readonly meter: ReadMeter = { add() {} }) {}
 
-  async historyBetween(from: Date, to: Date, inFlightLimit: number): Promise<{ history: RunHistory; truncated: boolean }> {
+  async historyBetween(from: Date, to: Date, inFlightLimit: number, endedBy: Date): Promise<{ history: RunHistory; truncated: boolean }> {
     const handle = await this.firestore();
     const weeks = handle.db.collection(COLLECTIONS.calendarWeeks);
-    const refs = weekIdsBetween(from.getTime(), to.getTime()).map((id) => weeks.doc(id));
+    // Rollups hold ended runs: weeks after `endedBy` have none, so a window's future weeks cost no read.
+    const refs = weekIdsBetween(from.getTime(), Math.min(to.getTime(), endedBy.getTime())).map((id) => weeks.doc(id));
     const [rollups, running, scheduled] = await Promise.all([
       handle.db.getAll(...refs),
       buildQuery(handle, runningRunsShape()).limit(inFlightLimit + 1).get(),

@@ -4,6 +4,7 @@ import type { DeploymentResult } from '../../app/deployments';
 import type { CompareResponse } from '../../app/version-lifecycle';
 import type { PushPage } from '../../app/push-history';
 import type { CalendarWire } from '../../../../shared/domain/calendar-wire';
+import type { CalendarDay, CalendarGrid } from '../../../../shared/domain/calendar-grid';
 import type { LineageResponse, ListModelsResponse, ModelVersionView, SummaryResponse, VersionsResponse, ErrorBody } from '../../../../shared/schemas/api';
 import type { FamilyDetail, ListFamiliesResponse, VersionManifestResponse } from '../../../../shared/schemas/artifact-api';
 import type { ListSchedulesResponse, ScheduleView } from '../../../../shared/schemas/schedule-api';
@@ -31,9 +32,11 @@ export type ResponsesMatchTypes = [
   Same<Out<typeof R.ScheduleViewSchema>, ScheduleView>,
   Same<Out<typeof R.ListSchedulesResponseSchema>, ListSchedulesResponse>,
   Same<Out<typeof R.CalendarResponseSchema>, CalendarWire>,
+  Same<Out<typeof R.CalendarGridSchema>, CalendarGrid>,
+  Same<Out<typeof R.CalendarDaySchema>, CalendarDay>,
   Same<Out<typeof R.ErrorBodySchema>, ErrorBody>,
   Same<Out<typeof R.PushPageSchema>, PushPage>,
 ];
 
-const allTrue: ResponsesMatchTypes = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+const allTrue: ResponsesMatchTypes = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void allTrue;

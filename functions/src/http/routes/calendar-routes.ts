@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { parseOrThrow } from '../../../../shared/validation';
 import { queryInteger } from '../../../../shared/schemas/common';
 import { canonicalTimeZone, isValidTimeZone } from '../../../../shared/domain/schedule-projection';
-import { CalendarResponseSchema } from '../../../../shared/schemas/responses';
+import { CalendarDaySchema, CalendarGridSchema, CalendarResponseSchema } from '../../../../shared/schemas/responses';
 import { compactCalendar } from '../../../../shared/domain/calendar-wire';
+import { calendarGrid } from '../../../../shared/domain/calendar-grid';
 import type { CalendarReader } from '../../app/calendar';
 import type { Route } from '../route';
 
@@ -21,19 +22,55 @@ export const CalendarQueryParams = z
   })
   .refine((q) => q.weeks_past + q.weeks_future > 0, { path: ['weeks_future'], message: 'the calendar needs at least one week' });
 
-/** Seed 000's training calendar: `GET /api/training-schedules/calendar?weeks_past=&weeks_future=&tz=`. */
+const DayQueryParams = z.strictObject({
+  tz: CalendarQueryParams.shape.tz,
+});
+const DateParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a calendar date (YYYY-MM-DD)');
+
+const BASE = '/api/training-schedules/calendar';
+
+/**
+ * Seed 000's training calendar, in three reads of one computation: the grid (bounded whatever the
+ * history or the schedules' cron), one day's every entry, and the whole window's every entry.
+ */
 export function calendarRoutes(reader: CalendarReader): Route[] {
+  const window = (query: Record<string, unknown>) => {
+    const q = parseOrThrow(CalendarQueryParams, query, 'query');
+    return reader.read({ tz: q.tz, weeksPast: q.weeks_past, weeksFuture: q.weeks_future });
+  };
   return [
     {
-      method: 'GET', path: '/api/training-schedules/calendar', role: 'viewer',
+      method: 'GET', path: BASE, role: 'viewer',
       doc: {
-        operationId: 'getCalendar', summary: 'Training calendar: scheduled fires, past runs and missed slots per day',
-        description: 'Each schedule is listed once in `schedules`; days refer to it by index with counts, so the size does not follow how often a schedule fires.',
-        query: CalendarQueryParams, responses: { 200: { description: 'The calendar window', schema: CalendarResponseSchema }  },
+        operationId: 'getCalendar', summary: 'Training calendar grid: per day the runs, planned fires and missed slots, counted, with the first few schedules by name',
+        description: 'What the dashboard draws. Its size follows the window\'s days, not the history or how often schedules fire; a day\'s every entry is at `/days/{date}`.',
+        query: CalendarQueryParams, responses: { 200: { description: 'The calendar window', schema: CalendarGridSchema } },
       },
       async handle({ query }) {
-        const q = parseOrThrow(CalendarQueryParams, query, 'query');
-        return { body: compactCalendar(await reader.read({ tz: q.tz, weeksPast: q.weeks_past, weeksFuture: q.weeks_future })) };
+        return { body: calendarGrid(await window(query)) };
+      },
+    },
+    {
+      method: 'GET', path: `${BASE}/days/:date`, role: 'viewer',
+      doc: {
+        operationId: 'getCalendarDay', summary: "One day of the training calendar in seed 000's shape: each schedule once with its fires, each schedule's runs with their latest",
+        params: { date: DateParam }, query: DayQueryParams, responses: { 200: { description: 'The day', schema: CalendarDaySchema } },
+      },
+      async handle({ params, query }) {
+        const date = parseOrThrow(DateParam, params.date, 'params.date');
+        const q = parseOrThrow(DayQueryParams, query, 'query');
+        return { body: await reader.readDay({ tz: q.tz, date }) };
+      },
+    },
+    {
+      method: 'GET', path: `${BASE}/full`, role: 'viewer',
+      doc: {
+        operationId: 'getCalendarFull', summary: 'The whole window, every entry: each schedule once, its days as series with counts',
+        description: "`expandCalendar` (shared/domain/calendar-wire.ts) turns it into seed 000's per-day `scheduled` / `historical` / `missed` maps. Its size follows the history and the schedules' patterns.",
+        query: CalendarQueryParams, responses: { 200: { description: 'The calendar window', schema: CalendarResponseSchema } },
+      },
+      async handle({ query }) {
+        return { body: compactCalendar(await window(query)) };
       },
     },
   ];

@@ -1,0 +1,97 @@
+import type { Firestore } from '@google-cloud/firestore';
+import { seedRegistry } from '../dev/demo/seed';
+import { lazyFirestore } from '../functions/src/adapters/firestore/client';
+import { FirestoreCalendarRunRepository } from '../functions/src/adapters/firestore/calendar-run-repository';
+import { FirestoreScheduleRepository } from '../functions/src/adapters/firestore/schedule-repository';
+import { CalendarReader } from '../functions/src/app/calendar';
+import { Schedule } from '../shared/schemas/schedule';
+import { TrainingRun } from '../shared/schemas/training-run';
+import { MODEL_TYPES } from '../shared/schemas/common';
+import { gzipSync } from 'node:zlib';
+import { compactCalendar } from '../shared/domain/calendar-wire';
+import { median, percentile, round } from './stats';
+import { startFirestoreEmulator } from '../dev/emulators/firestore';
+
+const DAY = 86_400_000;
+
+function schedules(n: number, now: Date): Schedule[] {
+  const created = new Date(now.getTime() - 120 * DAY).toISOString();
+  return Array.from({ length: n }, (_, i) => Schedule.parse({
+    id: `bench-s${i}`, name: `bench-schedule-${i}`, familyId: `bench-fam-${i % 50}`, modelType: MODEL_TYPES[i % 4],
+    type: i === 0 ? 'cron' : (['daily', 'weekly', 'cron'] as const)[i % 3], time: '03:00', dayOfWeek: i % 7,
+    cron: i === 0 ? '* * * * *' : `${i % 60} ${i % 24} * * 1-5`,
+    timeZone: ['Europe/Warsaw', 'America/New_York', 'UTC'][i % 3], pipelineTemplate: 'gs://t/p.json', state: 'active',
+    createdAt: created, updatedAt: created,
+  }));
+}
+
+/** `count` runs spread evenly over [from, to). */
+function runs(count: number, from: number, to: number, offset: number): TrainingRun[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = k + offset;
+    const started = new Date(from + ((to - from) * k) / count);
+    return TrainingRun.parse({
+      id: `bench-r${i}`, name: `TR-${i}`, runNumber: i + 1, familyId: `bench-fam-${i % 50}`, modelType: MODEL_TYPES[i % 4],
+      status: i % 13 === 0 ? 'failed' : 'completed', runId: `tr-${i}-x`, scheduleId: `bench-s${i % 500}`,
+      startedAt: started.toISOString(), completedAt: new Date(started.getTime() + 3_600_000).toISOString(),
+    });
+  });
+}
+
+async function seedRuns(db: Firestore, list: TrainingRun[]) {
+  for (let i = 0; i < list.length; i += 2000) await seedRegistry(db, { runs: list.slice(i, i + 2000) });
+}
+
+export interface CalendarBenchRow {
+  scenario: string; schedules: number; runsInWindow: number; runsOutside: number;
+  reads: number; kb: number; gzipKb: number; p50: number; p95: number; truncated: boolean;
+}
+
+/** Calendar reads and latency for 500 active schedules, as history grows outside and inside the window. */
+export async function benchCalendar(db: Firestore, projectId: string, requests = 2): Promise<CalendarBenchRow[]> {
+  const now = new Date();
+  await seedRegistry(db, { schedules: schedules(500, now) });
+  const windowStart = now.getTime() - 70 * DAY;
+  let reads = 0;
+  const firestore = lazyFirestore({ projectId, databaseId: '(default)' });
+  const meter = { add: (n: number) => { reads += n; } };
+  const reader = new CalendarReader(new FirestoreScheduleRepository(firestore, meter), new FirestoreCalendarRunRepository(firestore, meter), { now: () => now });
+  const measure = async (scenario: string, runsInWindow: number, runsOutside: number): Promise<CalendarBenchRow> => {
+    const times: number[] = [];
+    let last = { reads: 0, truncated: false, kb: 0, gzipKb: 0 };
+    for (let i = 0; i < requests; i++) {
+      reads = 0;
+      const t = performance.now();
+      const response = await reader.read({ tz: 'Europe/Warsaw', weeksPast: 10, weeksFuture: 30 });
+      times.push(performance.now() - t);
+      // What the route sends: the compact wire, and gzipped as the API serves it to browsers.
+      const cw = compactCalendar(response); for (const [k, v] of Object.entries(cw)) console.log("   ", k, Array.isArray(v) ? v.length : Object.keys(v).length, JSON.stringify(v).length); const wire = Buffer.from(JSON.stringify(cw)); if (i === 0) require("fs").writeFileSync("/tmp/cal-" + runsInWindow + ".json", wire);
+      last = { reads, truncated: response.warnings.length > 0, kb: round(wire.byteLength / 1024), gzipKb: round(gzipSync(wire).byteLength / 1024) };
+    }
+    console.log(`  calendar ${scenario}: ${last.reads} reads, ${last.kb} KB (${last.gzipKb} KB gzipped), p50 ${round(median(times))} ms`);
+    return { scenario, schedules: 500, runsInWindow, runsOutside, reads: last.reads, kb: last.kb, gzipKb: last.gzipKb, p50: round(median(times)), p95: round(percentile(times, 95)), truncated: last.truncated };
+  };
+  const rows: CalendarBenchRow[] = [];
+  await seedRuns(db, runs(2000, windowStart + DAY, now.getTime(), 0));
+  rows.push(await measure('2,000 runs in the window', 2000, 0));
+  return rows; await seedRuns(db, runs(18_000, windowStart - 900 * DAY, windowStart - 3 * DAY, 2000));
+  rows.push(await measure('+ 18,000 older runs', 2000, 18_000));
+  await seedRuns(db, runs(18_000, windowStart + DAY, now.getTime(), 20_000));
+  rows.push(await measure('20,000 runs in the window', 20_000, 18_000));
+  return rows;
+}
+
+if (require.main === module) {
+  void (async () => {
+    const emulator = await startFirestoreEmulator({ projectId: 'bench-calendar' });
+    process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
+    const { Firestore } = await import('@google-cloud/firestore');
+    const db = new Firestore({ projectId: emulator.projectId, ignoreUndefinedProperties: true });
+    try {
+      console.table(await benchCalendar(db, emulator.projectId));
+    } finally {
+      await db.terminate();
+      await emulator.stop();
+    }
+  })();
+}
