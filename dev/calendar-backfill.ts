@@ -1,6 +1,7 @@
 /**
  * `npm run calendar:backfill [-- --project P [--database D]]`: rebuilds the calendar's week rollups
- * (`calendarWeeks`) from the training runs. Idempotent; without --project it works on the running
+ * (`calendarWeeks`) from the training runs, its index of active schedules (`calendarSchedules`) and the families'
+ * last blessings (on the KPI counter shards). Idempotent; without --project it works on the running
  * local stack. In production, run it once after deploying this version, with credentials that can
  * read and write Firestore (e.g. `gcloud auth application-default login`).
  */
@@ -8,6 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rebuildCalendarRollups } from '../functions/src/adapters/firestore/calendar-rollup-store';
+import { reconcileScheduleIndex } from '../functions/src/adapters/firestore/schedule-index';
+import { reconcileFamilyFreshness } from '../functions/src/adapters/firestore/summary-counters';
 import { STACK_FILE } from './stack';
 
 async function main() {
@@ -24,6 +27,11 @@ async function main() {
   const db = new Firestore({ projectId, databaseId: values.database });
   const report = await rebuildCalendarRollups(db);
   console.log(`calendar rollups rebuilt from ${report.runs} runs: ${report.weeks} weeks written, ${report.removed} stale weeks removed`);
+  const fs = await import('@google-cloud/firestore');
+  const index = await reconcileScheduleIndex({ db, fs });
+  console.log(`calendar schedule index: ${index.schedules} active schedules, ${index.repaired ? 'rebuilt' : 'already up to date'}`);
+  const freshness = await reconcileFamilyFreshness({ db, fs });
+  console.log(`families' last blessings: ${freshness.families} families, ${freshness.repaired ? 'rebuilt' : 'already up to date'}`);
   await db.terminate();
 }
 

@@ -120,7 +120,7 @@ describe('dashboard in Chromium against the local stack', function () {
 
   it('draws 40 Monday-first weeks of 7 days in the browser time zone, today outlined in blue', async () => {
     const { page } = home;
-    const calendar = expandCalendar(await e2e.api<CalendarWire>(`/api/training-schedules/calendar?weeks_past=10&weeks_future=30&tz=${TIME_ZONE}`));
+    const calendar = expandCalendar(await e2e.api<CalendarWire>(`/api/training-schedules/calendar/full?weeks_past=10&weeks_future=30&tz=${TIME_ZONE}`));
     assert.equal(await page.locator('.schedule-grid-column').count(), 40);
     for (const column of await page.locator('.schedule-grid-column').all()) assert.equal(await column.locator('.schedule-grid-cell').count(), 7);
     const cells = await page.locator('.schedule-grid-cell').evaluateAll((els) => els.map((el) => ({
@@ -152,7 +152,7 @@ describe('dashboard in Chromium against the local stack', function () {
 
   it('names a day\'s runs in the tooltip and lists them in the popover, linking to their model', async () => {
     const { page } = await open();
-    const calendar = expandCalendar(await e2e.api<CalendarWire>(`/api/training-schedules/calendar?tz=${TIME_ZONE}`));
+    const calendar = expandCalendar(await e2e.api<CalendarWire>(`/api/training-schedules/calendar/full?tz=${TIME_ZONE}`));
     const [day, runs] = Object.entries(calendar.historical).find(([, r]) => r.some((run) => run.versionId))!;
     const cell = page.locator(`.schedule-grid-cell[data-date="${day}"]`);
     await cell.hover();
@@ -161,11 +161,13 @@ describe('dashboard in Chromium against the local stack', function () {
     const longDate = new Intl.DateTimeFormat('en-US', { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
     const tip = await tooltip.innerText();
     assert.match(tip, new RegExp(longDate));
-    for (const run of runs) assert.match(tip, new RegExp(run.runs > 1 ? `${run.label} ×${run.runs}` : run.name));
+    // The grid names a day's first five schedules (or families), each once with its count.
+    for (const run of runs.slice(0, 5)) assert.match(tip, new RegExp(run.runs > 1 ? `${run.label} ×${run.runs}` : run.label));
 
     await cell.click();
     const popover = page.locator(`.grid-popover[data-date="${day}"]`);
-    await popover.waitFor();
+    // The day's every entry is fetched when its popover opens.
+    await popover.locator('.popover-body:not([aria-busy])').waitFor();
     for (const run of runs) assert.match(await popover.innerText(), new RegExp(`${run.runs > 1 ? run.label : run.name}[\\s\\S]*Type: ${run.type}`, 'i'));
     await screenshot(page, 'grid-popover');
     await page.keyboard.press('Escape');
@@ -182,9 +184,10 @@ describe('dashboard in Chromium against the local stack', function () {
 
   it('shows a scheduled day with its schedule description', async () => {
     const { page } = await open();
-    const calendar = expandCalendar(await e2e.api<CalendarWire>(`/api/training-schedules/calendar?tz=${TIME_ZONE}`));
+    const calendar = expandCalendar(await e2e.api<CalendarWire>(`/api/training-schedules/calendar/full?tz=${TIME_ZONE}`));
     const [day, slots] = Object.entries(calendar.scheduled).find(([d]) => d > calendar.window.today)!;
     await page.locator(`.schedule-grid-cell[data-date="${day}"]`).click();
+    await page.locator('.grid-popover .popover-body:not([aria-busy])').waitFor();
     const text = await page.locator('.grid-popover').innerText();
     assert.match(text, /Scheduled Training Runs/);
     for (const slot of slots) {

@@ -13,7 +13,8 @@ import { parseRegistryWritesConfig, type RegistryWritesConfig } from '../registr
 import { buildRegistryWrites, type RegistryWritesOverrides } from './registry-writes';
 import type { SigningSweepReport } from '../app/version-signing';
 import { AuditCheckpointer, type CheckpointReport } from '../app/audit-trail';
-import { reconcileSummaryCounters, type SummaryReconcileReport } from '../adapters/firestore/summary-counters';
+import { reconcileFamilyFreshness, reconcileSummaryCounters, type FreshnessReconcileReport, type SummaryReconcileReport } from '../adapters/firestore/summary-counters';
+import { reconcileScheduleIndex, type ScheduleIndexReport } from '../adapters/firestore/schedule-index';
 
 /** Batches per invocation: a backlog drains over a few runs instead of one long one. */
 const MAX_BATCHES = 10;
@@ -21,7 +22,7 @@ const MAX_BATCHES = 10;
 const MIRRORS_PER_RUN = 20;
 /** Signatures retried per invocation (one after another). */
 const SIGNATURES_PER_RUN = 20;
-/** The KPI counters are checked against aggregation queries every this many minutes (6 queries each time). */
+/** The KPI counters (6 aggregation queries) and the calendar's schedule index (one query) are checked every this many minutes. */
 export const SUMMARY_RECONCILE_EVERY_MINUTES = 15;
 
 export interface MinuteJobOverrides extends RegistryWritesOverrides {
@@ -67,10 +68,20 @@ export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: Minu
     if (report.repaired) log.warn('minute job: KPI counters repaired', { stored: report.stored, counted: report.counted });
     return report;
   };
+  const calendarIndex = async (): Promise<CalendarIndexReport | { skipped: true }> => {
+    const now = overrides.clock?.now() ?? new Date();
+    if (now.getUTCMinutes() % SUMMARY_RECONCILE_EVERY_MINUTES !== 0) return { skipped: true };
+    const handle = await firestore();
+    const [schedules, freshness] = await Promise.all([reconcileScheduleIndex(handle), reconcileFamilyFreshness(handle)]);
+    if (schedules.repaired) log.warn('minute job: calendar schedule index rebuilt', { schedules: schedules.schedules });
+    if (freshness.repaired) log.warn("minute job: families' last blessings repaired", { families: freshness.families });
+    return { schedules, freshness };
+  };
   const run = () => settleParts('minute job', {
     events: drain(), mirrors: mirrors.retryDue(MIRRORS_PER_RUN),
     signatures: signing ? signing.signing.retryDue(SIGNATURES_PER_RUN) : Promise.resolve(noSigning),
     counters: counters(),
+    calendarIndex: calendarIndex(),
     audit: checkpoints ? checkpoints.checkpoint() : Promise.resolve<CheckpointReport>({ checkpointed: false, seq: null }),
     rollouts: rollouts.advance(),
   }, log);
@@ -81,9 +92,16 @@ export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: Minu
   return { handler, run, close };
 }
 
+/** What the calendar reads instead of one document per schedule or family. */
+interface CalendarIndexReport {
+  schedules: ScheduleIndexReport;
+  freshness: FreshnessReconcileReport;
+}
+
 export type MinuteJobReport = PartsReport<{
   events: Promise<DrainReport>; mirrors: Promise<MirrorSweepReport>; signatures: Promise<SigningSweepReport>;
   counters: Promise<SummaryReconcileReport | { skipped: true }>;
+  calendarIndex: Promise<CalendarIndexReport | { skipped: true }>;
   audit: Promise<CheckpointReport>;
   rollouts: Promise<AdvanceReport>;
 }>;

@@ -9,6 +9,10 @@ import { rebuildCalendarRollups } from '../../../functions/src/adapters/firestor
 import { FirestoreCalendarRunRepository } from '../../../functions/src/adapters/firestore/calendar-run-repository';
 import { FirestoreTrainingRunStore } from '../../../functions/src/adapters/firestore/training-run-store';
 import { FirestoreScheduleRepository } from '../../../functions/src/adapters/firestore/schedule-repository';
+import { FirestoreScheduleStore } from '../../../functions/src/adapters/firestore/schedule-store';
+import { reconcileScheduleIndex } from '../../../functions/src/adapters/firestore/schedule-index';
+import { reconcileFamilyFreshness } from '../../../functions/src/adapters/firestore/summary-counters';
+import { ScheduleRecord } from '../../../shared/schemas/schedule-api';
 import { CalendarReader } from '../../../functions/src/app/calendar';
 import { createApiHandler } from '../../../functions/src/http/api-handler';
 import { createAuthenticator } from '../../../functions/src/http/auth';
@@ -20,6 +24,7 @@ import { expandCalendar, type CalendarWire } from '../../../shared/domain/calend
 import type { CalendarGrid } from '../../../shared/domain/calendar-grid';
 import { MAX_FIRE_TIMES } from '../../../shared/domain/schedule-projection';
 import { Schedule } from '../../../shared/schemas/schedule';
+import { Family } from '../../../shared/schemas/family';
 import { TEST_SECRET, tokenFor } from '../../support/api';
 import { makeRun, makeVersion } from '../../support/fixtures';
 import { sharedFirestoreEmulator, testFirestore } from '../../support/firestore';
@@ -50,6 +55,7 @@ async function calendarTestServer() {
   return { server: getTestServer('calendar-api-test'), reads };
 }
 
+const family = (id: string): Family => Family.parse({ id, name: id, modelType: 'retrieval', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' });
 const schedule = (over: Partial<Schedule> & Pick<Schedule, 'id' | 'type'>): Schedule => Schedule.parse({
   name: `sched-${over.id}`, familyId: 'recs-prod', modelType: 'retrieval', timeZone: 'Europe/Warsaw', pipelineTemplate: 'gs://p/t.json',
   state: 'active', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over,
@@ -233,9 +239,10 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     await seedRegistry(db, { runs: [...old, makeRun({ id: 'recent', startedAt: '2026-03-10T10:00:00Z' })] });
     const body = await calendar('weeks_past=2&weeks_future=2');
     assert.deepEqual(Object.values(body.historical).flat().map((r) => r.runId), ['recent']);
-    // 4 weeks (the lookback's and the window's up to now: later ones cannot hold ended runs) + schedules
-    // (1, empty) + runs in flight (2 queries, empty) + one family lookup
-    assert.equal(reads.count, 8);
+    // 4 weeks (the lookback's and the window's up to now: later ones cannot hold ended runs) + the
+    // schedule index (never built here, so also the schedules query: 1 + 1) + runs in flight (2 queries,
+    // empty) + the 2 counter shards holding the families' last blessings
+    assert.equal(reads.count, 10);
 
     const many = Array.from({ length: 500 }, (_, i) => makeRun({
       id: `many-${i}`, status: i % 5 === 0 ? 'failed' : 'completed', startedAt: new Date(Date.parse('2026-03-09T00:00:00Z') + i * 600_000).toISOString(),
@@ -243,7 +250,7 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     await seedRegistry(db, { runs: many });
     reads.count = 0;
     const after = await calendar('weeks_past=2&weeks_future=2');
-    assert.equal(reads.count, 8);
+    assert.equal(reads.count, 10);
     const entries = Object.values(after.historical).flat();
     assert.equal(entries.reduce((n, e) => n + e.runs, 0), 501);
     assert.equal(entries.reduce((n, e) => n + (e.statuses.failed ?? 0), 0), 100);
@@ -278,6 +285,50 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     assert.deepEqual(await weeks(), live);
     assert.deepEqual(await rebuildCalendarRollups(db), { runs: 2, weeks: 1, removed: 0 });
     assert.deepEqual(await weeks(), live);
+  });
+
+  it('reads its schedules from one index document that every schedule write keeps, and the reconcile rebuilds it after writes made around it', async () => {
+    const handle = lazyFirestore({ projectId: (await sharedFirestoreEmulator()).projectId, databaseId: '(default)' });
+    const store = new FirestoreScheduleStore(handle);
+    const record = (id: string, name: string) => ScheduleRecord.parse(schedule({ id, name, type: 'daily', time: '03:00', timeZone: 'UTC' }));
+    for (let i = 0; i < 12; i++) await store.create(record(`s${i}`, `daily-${i}`));
+    await store.update('s3', (s) => ({ ...s, state: 'paused' }));
+    await store.update('s4', (s) => ({ ...s, name: 'renamed' }));
+    assert.equal(await store.delete('s5'), true);
+    await assert.rejects(store.create(record('s0', 'again')), /already exists/);
+
+    reads.count = 0;
+    const names = async () => (await calendar('weeks_past=0&weeks_future=1&tz=UTC')).scheduled['2026-03-19']!.map((s) => s.name).sort();
+    const expected = ['daily-0', 'daily-1', 'daily-10', 'daily-11', 'daily-2', 'daily-6', 'daily-7', 'daily-8', 'daily-9', 'renamed'];
+    assert.deepEqual(await names(), expected);
+    // 10 active schedules, one read: 2 weeks + the index + runs in flight (2) + counter shards (2).
+    assert.equal(reads.count, 7);
+
+    // A write that went around the store (a restore, a script): the reconcile finds and repairs it.
+    await db.collection('schedules').doc('s1').update({ name: 'edited-by-hand' });
+    assert.deepEqual(await reconcileScheduleIndex(await handle()), { schedules: 10, repaired: true });
+    assert.deepEqual(await reconcileScheduleIndex(await handle()), { schedules: 10, repaired: false });
+    assert.deepEqual(await names(), expected.map((n) => (n === 'daily-1' ? 'edited-by-hand' : n)).sort());
+  });
+
+  it("reads the families' last blessings from the counter shards, and the reconcile repairs them after a blessed version is deleted", async () => {
+    await seedRegistry(db, {
+      families: [family('recs-prod'), family('ranking-q4')],
+      schedules: [schedule({ id: 'weekly', name: 'recs-weekly-refresh', type: 'weekly', dayOfWeek: 2, time: '09:00' })],
+      versions: [
+        makeVersion({ familyId: 'recs-prod', version: 1, blessed: true, registeredAt: '2026-03-01T00:00:00Z' }),
+        makeVersion({ familyId: 'recs-prod', version: 2, blessed: true, registeredAt: '2026-03-15T00:00:00Z' }),
+        makeVersion({ familyId: 'ranking-q4', version: 1, modelType: 'ranking', blessed: false, registeredAt: '2026-03-10T00:00:00Z' }),
+      ],
+    });
+    const freshness = async () => Object.fromEntries((await calendar('weeks_past=1&weeks_future=1')).families.map((f) => [f.familyId, f.daysSinceLastBlessed]));
+    assert.deepEqual(await freshness(), { 'recs-prod': 3 });
+    const handle = lazyFirestore({ projectId: (await sharedFirestoreEmulator()).projectId, databaseId: '(default)' });
+    assert.deepEqual(await reconcileFamilyFreshness(await handle()), { families: 2, repaired: false });
+
+    await db.collection('versions').doc('recs-prod-v2').delete();
+    assert.deepEqual(await reconcileFamilyFreshness(await handle()), { families: 2, repaired: true });
+    assert.deepEqual(await freshness(), { 'recs-prod': 17 });
   });
 
   it('names the time zone in its IANA spelling', async () => {

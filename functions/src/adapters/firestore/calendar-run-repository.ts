@@ -4,7 +4,8 @@ import {
 } from '../../../../shared/domain/calendar-rollups';
 import type { CalendarRunReader } from '../../app/calendar';
 import type { FirestoreProvider } from './client';
-import { buildRangeQuery, lastBlessedVersionShape } from './calendar-queries';
+import { buildRangeQuery } from './calendar-queries';
+import { readLastBlessed, SUMMARY_SHARDS } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { runFromDoc } from './run-repository';
 import { runningRunsShape, scheduledBeforeShape } from './training-queries';
@@ -12,8 +13,9 @@ import { buildQuery } from './version-repository';
 
 /**
  * The calendar's reads: one rollup document per week of the window (`calendarWeeks`, kept by the
- * transactions that record run outcomes), the runs still in flight, and each family's last blessing.
- * What a read costs follows the window and the runs in flight, never the history.
+ * transactions that record run outcomes), the runs still in flight, and the families' last blessings
+ * (from the KPI counter shards). What a read costs follows the window and the runs in flight, never
+ * the history or the number of families.
  */
 export class FirestoreCalendarRunRepository implements CalendarRunReader {
   constructor(private readonly firestore: FirestoreProvider, private readonly meter: ReadMeter = { add() {} }) {}
@@ -34,14 +36,10 @@ export class FirestoreCalendarRunRepository implements CalendarRunReader {
     return { history: mergeHistories(ended, historyFromRuns(inFlight)), truncated: running.size > inFlightLimit || scheduled.size > inFlightLimit };
   }
 
+  /** From the KPI counter shards, where registrations note each family's last blessing: a read per shard, not per family. */
   async lastBlessedAt(familyIds: string[]): Promise<Record<string, string | null>> {
-    const handle = await this.firestore();
-    const entries = await Promise.all(familyIds.map(async (familyId) => {
-      const snapshot = await buildQuery(handle, lastBlessedVersionShape(familyId)).select('registeredAt').limit(1).get();
-      this.meter.add(1);
-      const registeredAt = snapshot.docs[0]?.get('registeredAt');
-      return [familyId, registeredAt ? registeredAt.toDate().toISOString() : null] as const;
-    }));
-    return Object.fromEntries(entries);
+    const { db } = await this.firestore();
+    this.meter.add(SUMMARY_SHARDS);
+    return readLastBlessed(db, familyIds);
   }
 }

@@ -15,6 +15,8 @@ export const COLLECTIONS = {
   outbox: 'outbox',
   /** One per UTC week: how many runs ended when, by schedule and outcome (the calendar's history). */
   calendarWeeks: 'calendarWeeks',
+  /** `calendarSchedules/active`: every active schedule's calendar fields, in one document. */
+  calendarSchedules: 'calendarSchedules',
   /** What a deleted version was and which blobs it referenced. */
   deletedVersions: 'deletedVersions',
   /** Each KMS key version that signed a version, with its public PEM (GET /api/signing-key). */

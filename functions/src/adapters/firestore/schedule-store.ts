@@ -5,6 +5,7 @@ import { ScheduleRecord, type ScheduleSync } from '../../../../shared/schemas/sc
 import type { ScheduleStore } from '../../../../shared/training-ports';
 import type { FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
+import { indexSchedule, unindexSchedule } from './schedule-index';
 import { timestampsToIso } from './timestamps';
 import { scheduleListShape } from './training-queries';
 import { buildQuery } from './version-repository';
@@ -17,14 +18,17 @@ function recordFromDoc(data: Record<string, unknown>): ScheduleRecord {
   return ScheduleRecord.parse(timestampsToIso(data));
 }
 
-/** Schedules as stored documents (ISO strings, as the calendar reads them), with their job sync state. */
+/** Schedules as stored documents (ISO strings, as the calendar reads them), with their job sync state; each write keeps the calendar's index. */
 export class FirestoreScheduleStore implements ScheduleStore {
   constructor(private readonly firestore: FirestoreProvider) {}
 
   async create(schedule: ScheduleRecord): Promise<void> {
-    const { db } = await this.firestore();
+    const handle = await this.firestore();
+    const batch = handle.db.batch();
+    batch.create(handle.db.collection(COLLECTIONS.schedules).doc(schedule.id), schedule);
+    indexSchedule(batch, handle, schedule);
     try {
-      await db.collection(COLLECTIONS.schedules).doc(schedule.id).create(schedule);
+      await batch.commit();
     } catch (error) {
       if ((error as { code?: number }).code === GRPC_ALREADY_EXISTS) {
         throw new ConflictError(`Training schedule '${schedule.id}' already exists`, { id: schedule.id }, 'ALREADY_EXISTS');
@@ -57,21 +61,25 @@ export class FirestoreScheduleStore implements ScheduleStore {
   }
 
   async update(id: string, change: (current: ScheduleRecord) => ScheduleRecord): Promise<ScheduleRecord | null> {
-    const { db } = await this.firestore();
-    const ref = db.collection(COLLECTIONS.schedules).doc(id);
-    return db.runTransaction(async (tx) => {
+    const handle = await this.firestore();
+    const ref = handle.db.collection(COLLECTIONS.schedules).doc(id);
+    return handle.db.runTransaction(async (tx) => {
       const snap = await tx.get(ref);
       if (!snap.exists) return null;
       const next = change(recordFromDoc(snap.data()!));
       tx.set(ref, next);
+      indexSchedule(tx, handle, next);
       return next;
     });
   }
 
   async delete(id: string): Promise<boolean> {
-    const { db } = await this.firestore();
+    const handle = await this.firestore();
+    const batch = handle.db.batch();
+    batch.delete(handle.db.collection(COLLECTIONS.schedules).doc(id), { exists: true });
+    unindexSchedule(batch, handle, id);
     try {
-      await db.collection(COLLECTIONS.schedules).doc(id).delete({ exists: true });
+      await batch.commit();
       return true;
     } catch (error) {
       if ((error as { code?: number }).code === GRPC_NOT_FOUND) return false;

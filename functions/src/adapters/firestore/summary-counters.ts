@@ -7,6 +7,7 @@ import type { FirestoreHandle } from './client';
 import { incrementsOf } from './increments';
 import { COLLECTIONS } from './collections';
 import { summaryCountShapes } from './version-queries';
+import { lastBlessedVersionShape } from './calendar-queries';
 import { buildQuery } from './version-repository';
 
 /**
@@ -17,14 +18,68 @@ export const SUMMARY_SHARDS = 2;
 
 export const summaryShardRef = (db: Firestore, shard: number) => db.collection(COLLECTIONS.counters).doc(`versionSummary-${shard}`);
 
-type Counted = Pick<ModelVersion, 'archived' | 'blessed' | 'deployed'>;
+type Counted = Pick<ModelVersion, 'archived' | 'blessed' | 'deployed'> & Partial<Pick<ModelVersion, 'familyId' | 'registeredAt'>>;
 
-/** Adds, in `tx`, what changing a version from `before` to `after` does to the counts (nothing when it changes none). */
+/**
+ * Adds, in `tx`, what changing a version from `before` to `after` does to the counts (nothing when
+ * it changes none). A blessed version's registration also notes its family's last blessing
+ * (`lastBlessedAt.<family>`, an ISO instant, on the same shard): the calendar reads every family's
+ * freshness from the shards. A family's registrations commit one after another (each updates the
+ * family document), so a later one never writes an older instant.
+ */
 export function countVersionChange(tx: Transaction, { db, fs }: FirestoreHandle, before: Counted | null, after: Counted | null): void {
   const delta = countsDelta(before, after);
-  if (Object.keys(delta).length === 0) return;
+  const blessing = before === null && after?.blessed === true && after.familyId && after.registeredAt
+    ? { lastBlessedAt: { [after.familyId]: new Date(after.registeredAt).toISOString() } } : null;
+  if (Object.keys(delta).length === 0 && !blessing) return;
   const shard = Math.floor(Math.random() * SUMMARY_SHARDS);
-  tx.set(summaryShardRef(db, shard), incrementsOf(fs, delta), { merge: true });
+  tx.set(summaryShardRef(db, shard), { ...incrementsOf(fs, delta), ...blessing }, { merge: true });
+}
+
+/** Each family's last blessing as the shards hold it (the latest of theirs), null when never blessed. */
+export async function readLastBlessed(db: Firestore, familyIds: string[]): Promise<Record<string, string | null>> {
+  const shards = await db.getAll(...Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i)));
+  const latest = lastBlessedOf(shards.map((s) => s.data()));
+  return Object.fromEntries(familyIds.map((id) => [id, latest[id] ?? null]));
+}
+
+function lastBlessedOf(shards: (Record<string, unknown> | undefined)[]): Record<string, string> {
+  const latest: Record<string, string> = {};
+  for (const data of shards) {
+    for (const [family, at] of Object.entries((data?.lastBlessedAt ?? {}) as Record<string, string>)) {
+      if (!(latest[family]! >= at)) latest[family] = at;
+    }
+  }
+  return latest;
+}
+
+export interface FreshnessReconcileReport {
+  families: number;
+  repaired: boolean;
+}
+
+/**
+ * Recomputes every family's last blessing with one query per family and, where the shards differ
+ * (a blessed version deleted, writes made around the registry), rewrites them: the minute job's
+ * periodic check and the backfill. One transaction, so a registration meanwhile makes it retry.
+ */
+export async function reconcileFamilyFreshness(handle: FirestoreHandle): Promise<FreshnessReconcileReport> {
+  const { db } = handle;
+  return db.runTransaction(async (tx) => {
+    const refs = Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i));
+    const [shards, families] = await Promise.all([tx.getAll(...refs), tx.get(db.collection(COLLECTIONS.families).select())]);
+    const counted: Record<string, string> = {};
+    await Promise.all(families.docs.map(async (family) => {
+      const last = await tx.get(buildQuery(handle, lastBlessedVersionShape(family.id)).select('registeredAt').limit(1));
+      const at = last.docs[0]?.get('registeredAt');
+      if (at) counted[family.id] = at.toDate().toISOString();
+    }));
+    const stored = lastBlessedOf(shards.map((s) => s.data()));
+    const sorted = (m: Record<string, string>) => JSON.stringify(Object.keys(m).sort().map((k) => [k, m[k]]));
+    const repaired = sorted(stored) !== sorted(counted);
+    if (repaired) refs.forEach((ref, i) => tx.set(ref, { lastBlessedAt: i === 0 ? counted : {} }, { mergeFields: ['lastBlessedAt'] }));
+    return { families: families.size, repaired };
+  });
 }
 
 type CountQuery = AggregateQuery<{ count: AggregateSpec['count'] }>;
@@ -67,7 +122,8 @@ export async function reconcileSummaryCounters(handle: FirestoreHandle): Promise
     const stored = shards.some((s) => s.exists) ? shards.reduce((sum, s) => addCounts(sum, countsOf(s.data())), zeroCounts()) : null;
     const counted = await countVersions(handle, (query) => tx.get(query));
     const repaired = !stored || SUMMARY_COUNTS.some((key) => stored[key] !== counted[key]);
-    if (repaired) refs.forEach((ref, i) => tx.set(ref, i === 0 ? counted : zeroCounts()));
+    // Merged: the shards' other fields (families' last blessings) stay.
+    if (repaired) refs.forEach((ref, i) => tx.set(ref, i === 0 ? counted : zeroCounts(), { merge: true }));
     return { counted, stored, repaired };
   });
 }

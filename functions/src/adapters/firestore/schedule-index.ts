@@ -1,0 +1,68 @@
+import type { DocumentReference, Firestore, SetOptions } from '@google-cloud/firestore';
+import { Schedule } from '../../../../shared/schemas/schedule';
+import type { FirestoreHandle } from './client';
+import { COLLECTIONS } from './collections';
+import { activeSchedulesShape } from './calendar-queries';
+import { timestampsToIso } from './timestamps';
+import { buildQuery } from './version-repository';
+
+/**
+ * `calendarSchedules/active`: what the calendar needs of every active schedule, in one document
+ * kept by the writes that create, change and delete schedules (in the same batch or transaction).
+ * The calendar then costs one read for its schedules instead of one per schedule. A thousand
+ * schedules (the calendar's limit) take a few hundred KB of the 1 MiB a document may hold.
+ */
+export const scheduleIndexRef = (db: Firestore) => db.collection(COLLECTIONS.calendarSchedules).doc('active');
+
+/** A schedule as indexed: its parameters are the pipeline's business, not the calendar's. */
+export type IndexedSchedule = Omit<Schedule, 'parameters'>;
+
+/** A transaction, batch or bulk writer. */
+interface Writer {
+  set(ref: DocumentReference, data: Record<string, unknown>, options: SetOptions): unknown;
+}
+
+export function indexedSchedule(schedule: Schedule): IndexedSchedule {
+  const { id, name, familyId, modelType, type, runAt, time, dayOfWeek, cron, timeZone, pipelineTemplate, state, createdAt, updatedAt, createdBy } = schedule;
+  return { id, name, familyId, modelType, type, runAt, time, dayOfWeek, cron, timeZone, pipelineTemplate, state, createdAt, updatedAt, createdBy };
+}
+
+/** Adds, replaces or (when not active) removes the schedule's entry. */
+export function indexSchedule(writer: Writer, { db, fs }: FirestoreHandle, schedule: Schedule): void {
+  writer.set(scheduleIndexRef(db), { schedules: { [schedule.id]: schedule.state === 'active' ? indexedSchedule(schedule) : fs.FieldValue.delete() } }, { merge: true });
+}
+
+export function unindexSchedule(writer: Writer, { db, fs }: FirestoreHandle, id: string): void {
+  writer.set(scheduleIndexRef(db), { schedules: { [id]: fs.FieldValue.delete() } }, { merge: true });
+}
+
+/** The active schedules in id order (the query's), or null when the index was never built. */
+export function schedulesOfIndex(data: Record<string, unknown> | undefined): Schedule[] | null {
+  if (!data) return null;
+  const entries = (data.schedules ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.keys(entries).sort().map((id) => Schedule.parse(timestampsToIso(entries[id]!)));
+}
+
+export interface ScheduleIndexReport {
+  schedules: number;
+  repaired: boolean;
+}
+
+/**
+ * Rebuilds the index from the schedules (the backfill, and the minute job's periodic check): one
+ * transaction, so a schedule written meanwhile makes it retry rather than be lost.
+ */
+export async function reconcileScheduleIndex(handle: FirestoreHandle): Promise<ScheduleIndexReport> {
+  const { db } = handle;
+  return db.runTransaction(async (tx) => {
+    const [index, active] = await Promise.all([tx.get(scheduleIndexRef(db)), tx.get(buildQuery(handle, activeSchedulesShape()))]);
+    const wanted = Object.fromEntries(active.docs.map((d) => {
+      const schedule = Schedule.parse(timestampsToIso(d.data()));
+      return [schedule.id, indexedSchedule(schedule)];
+    }));
+    const stored = schedulesOfIndex(index.data());
+    const repaired = stored === null || JSON.stringify(Object.fromEntries(stored.map((s) => [s.id, indexedSchedule(s)]))) !== JSON.stringify(Object.fromEntries(Object.keys(wanted).sort().map((id) => [id, wanted[id]])));
+    if (repaired) tx.set(scheduleIndexRef(db), { schedules: wanted });
+    return { schedules: active.size, repaired };
+  });
+}
