@@ -9,6 +9,7 @@ import { TrainingRun } from '../shared/schemas/training-run';
 import { MODEL_TYPES } from '../shared/schemas/common';
 import { gzipSync } from 'node:zlib';
 import { compactCalendar } from '../shared/domain/calendar-wire';
+import { calendarGrid } from '../shared/domain/calendar-grid';
 import { median, percentile, round } from './stats';
 import { startFirestoreEmulator } from '../dev/emulators/firestore';
 
@@ -44,10 +45,13 @@ async function seedRuns(db: Firestore, list: TrainingRun[]) {
 
 export interface CalendarBenchRow {
   scenario: string; schedules: number; runsInWindow: number; runsOutside: number;
+  /** The grid the dashboard draws (`GET /api/training-schedules/calendar`). */
   reads: number; kb: number; gzipKb: number; p50: number; p95: number; truncated: boolean;
+  /** A day's every entry (`/calendar/days/{date}`, yesterday: the popover), and the whole window's (`/calendar/full`). */
+  dayReads: number; dayKb: number; fullKb: number; fullGzipKb: number;
 }
 
-/** Calendar reads and latency for 500 active schedules, as history grows outside and inside the window. */
+/** Calendar reads, bytes and latency for 500 active schedules, as history grows outside and inside the window. */
 export async function benchCalendar(db: Firestore, projectId: string, requests = 2): Promise<CalendarBenchRow[]> {
   const now = new Date();
   await seedRegistry(db, { schedules: schedules(500, now) });
@@ -56,20 +60,34 @@ export async function benchCalendar(db: Firestore, projectId: string, requests =
   const firestore = lazyFirestore({ projectId, databaseId: '(default)' });
   const meter = { add: (n: number) => { reads += n; } };
   const reader = new CalendarReader(new FirestoreScheduleRepository(firestore, meter), new FirestoreCalendarRunRepository(firestore, meter), { now: () => now });
+  const kbOf = (body: unknown) => {
+    const bytes = Buffer.from(JSON.stringify(body));
+    return { kb: round(bytes.byteLength / 1024), gzipKb: round(gzipSync(bytes).byteLength / 1024) };
+  };
+  const query = { tz: 'Europe/Warsaw', weeksPast: 10, weeksFuture: 30 };
   const measure = async (scenario: string, runsInWindow: number, runsOutside: number): Promise<CalendarBenchRow> => {
     const times: number[] = [];
-    let last = { reads: 0, truncated: false, kb: 0, gzipKb: 0 };
+    let last = { reads: 0, truncated: false, kb: 0, gzipKb: 0, fullKb: 0, fullGzipKb: 0 };
     for (let i = 0; i < requests; i++) {
       reads = 0;
       const t = performance.now();
-      const response = await reader.read({ tz: 'Europe/Warsaw', weeksPast: 10, weeksFuture: 30 });
+      const response = await reader.read(query);
+      const grid = calendarGrid(response);
       times.push(performance.now() - t);
-      // What the route sends: the compact wire, and gzipped as the API serves it to browsers.
-      const wire = Buffer.from(JSON.stringify(compactCalendar(response)));
-      last = { reads, truncated: response.warnings.length > 0, kb: round(wire.byteLength / 1024), gzipKb: round(gzipSync(wire).byteLength / 1024) };
+      // What the routes send, and gzipped as the API serves it to browsers.
+      const full = kbOf(compactCalendar(response));
+      last = { reads, truncated: response.warnings.length > 0, ...kbOf(grid), fullKb: full.kb, fullGzipKb: full.gzipKb };
     }
-    console.log(`  calendar ${scenario}: ${last.reads} reads, ${last.kb} KB (${last.gzipKb} KB gzipped), p50 ${round(median(times))} ms`);
-    return { scenario, schedules: 500, runsInWindow, runsOutside, reads: last.reads, kb: last.kb, gzipKb: last.gzipKb, p50: round(median(times)), p95: round(percentile(times, 95)), truncated: last.truncated };
+    reads = 0;
+    const yesterday = new Date(now.getTime() - DAY).toISOString().slice(0, 10);
+    const day = kbOf(await reader.readDay({ tz: query.tz, date: yesterday }));
+    const dayReads = reads;
+    console.log(`  calendar ${scenario}: grid ${last.reads} reads, ${last.kb} KB (${last.gzipKb} KB gzipped), p50 ${round(median(times))} ms; a day ${dayReads} reads, ${day.kb} KB; whole window ${last.fullKb} KB`);
+    return {
+      scenario, schedules: 500, runsInWindow, runsOutside, reads: last.reads, kb: last.kb, gzipKb: last.gzipKb,
+      p50: round(median(times)), p95: round(percentile(times, 95)), truncated: last.truncated,
+      dayReads, dayKb: day.kb, fullKb: last.fullKb, fullGzipKb: last.fullGzipKb,
+    };
   };
   const rows: CalendarBenchRow[] = [];
   await seedRuns(db, runs(2000, windowStart + DAY, now.getTime(), 0));

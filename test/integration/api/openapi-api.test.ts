@@ -121,6 +121,8 @@ describe('OpenAPI document (GET /api/openapi.json, generated from the route tabl
         ['/api/families/{familyId}/aliases', `/api/families/${version.familyId}/aliases`],
         ['/api/training-schedules', '/api/training-schedules'],
         ['/api/training-schedules/calendar', '/api/training-schedules/calendar'],
+        ['/api/training-schedules/calendar/days/{date}', `/api/training-schedules/calendar/days/${new Date().toISOString().slice(0, 10)}`],
+        ['/api/training-schedules/calendar/full', '/api/training-schedules/calendar/full'],
       ];
       for (const [documented, url] of reads) {
         const res = await request(server).get(url).set('Authorization', `Bearer ${token}`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseOrThrow } from '../../../../shared/validation';
+import { parseOrThrow, toFieldIssues } from '../../../../shared/validation';
+import { ValidationError } from '../../../../shared/errors';
 import { queryInteger } from '../../../../shared/schemas/common';
 import { canonicalTimeZone, isValidTimeZone } from '../../../../shared/domain/schedule-projection';
 import { CalendarDaySchema, CalendarGridSchema, CalendarResponseSchema } from '../../../../shared/schemas/responses';
@@ -57,9 +58,12 @@ export function calendarRoutes(reader: CalendarReader): Route[] {
         params: { date: DateParam }, query: DayQueryParams, responses: { 200: { description: 'The day', schema: CalendarDaySchema } },
       },
       async handle({ params, query }) {
-        const date = parseOrThrow(DateParam, params.date, 'params.date');
-        const q = parseOrThrow(DayQueryParams, query, 'query');
-        return { body: await reader.readDay({ tz: q.tz, date }) };
+        // Both checked before answering, so that a 400 names every field at fault.
+        const [date, q] = [DateParam.safeParse(params.date), DayQueryParams.safeParse(query)];
+        if (!date.success || !q.success) {
+          throw new ValidationError([...(date.error ? toFieldIssues(date.error.issues, 'params.date') : []), ...(q.error ? toFieldIssues(q.error.issues, 'query') : [])]);
+        }
+        return { body: await reader.readDay({ tz: q.data.tz, date: date.data }) };
       },
     },
     {
