@@ -25,7 +25,7 @@ export const CalendarQueryParams = z
 export function calendarRoutes(reader: CalendarReader): Route[] {
   return [
     {
-      method: 'GET', path: '/api/training-schedules/calendar', role: 'viewer',
+      method: 'GET', path: '/api/training-schedules/calendar', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getCalendar', summary: 'Training calendar: scheduled fires, past runs and missed slots per day',
         description: 'Each schedule is listed once in `schedules`; days refer to it by index with counts, so the size does not follow how often a schedule fires.',
