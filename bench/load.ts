@@ -4,6 +4,7 @@
  * the bad-input corpus (on the untouched demo data), a burst of concurrent dashboard requests, and
  * a burst of concurrent pushes registered through the GCS twin. Bounded in count and in time.
  */
+import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -17,6 +18,7 @@ import { signDevToken } from '../functions/src/http/token-verifiers';
 import { demoSamples, runBadInputCorpus, type BadInputSummary } from '../test/support/bad-input-corpus';
 import { percentile, round } from './stats';
 import { QUICK_REDELIVERY } from '../test/support/event-delivery';
+import { fireDashboardBurst, type BurstJob, type BurstTimes, type DashboardRequest } from './dashboard-clients';
 
 export interface LatencyStats {
   requests: number;
@@ -31,6 +33,8 @@ export interface DashboardLoadResult extends LatencyStats {
   /** Requests in flight at once (all of them). */
   concurrency: number;
   wallMs: number;
+  /** Absent in reports before issue 15: the stack's process. */
+  clients?: BurstClients;
   byKind: Record<string, LatencyStats & { unloadedMs: number }>;
   /** The first few failures, as `status path`. */
   errorSamples: string[];
@@ -62,6 +66,8 @@ export interface LoadResult {
   stackStartMs: number;
   badInput: BadInputSummary;
   dashboard: DashboardLoadResult;
+  /** The same burst with its clients in the stack's process, as reports before issue 15 measured it. */
+  dashboardStackProcess: DashboardLoadResult;
   pushes: PushLoadResult;
 }
 
@@ -77,11 +83,18 @@ const LOAD_FAMILY = 'load-bench';
 /** A dashboard request still unanswered after this counts as an error. */
 const REQUEST_TIMEOUT_MS = 120_000;
 
-/** Starts the stack, measures, and stops it (whatever happened). */
-export async function benchLoad(opts: LoadOptions = {}): Promise<LoadResult> {
-  const log = opts.log ?? ((line: string) => console.log(line));
+/** What the measurements need of a running stack. */
+interface LoadStack {
+  stack: Stack;
+  db: Firestore;
+  /** The stack's token secret (lives in its data directory: the corpus signs expired tokens with it). */
+  secret: string;
+  stackStartMs: number;
+}
+
+/** Starts the stack with the demo registry, runs `measure` on it, and stops it (whatever happened). */
+async function withLoadStack<T>(measure: (running: LoadStack) => Promise<T>): Promise<T> {
   const saved = { host: process.env.FIRESTORE_EMULATOR_HOST, nodeEnv: process.env.NODE_ENV };
-  // The stack's secret lives in its data directory: the corpus signs expired tokens with it.
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-load-'));
   const started = performance.now();
   // Express prints each answer of its own error handler (the corpus' invalid JSON) unless its env is 'test'.
@@ -94,24 +107,7 @@ export async function benchLoad(opts: LoadOptions = {}): Promise<LoadResult> {
     const stackStartMs = Math.round(performance.now() - started);
     const { Firestore } = await import('@google-cloud/firestore');
     db = new Firestore({ projectId: stack.projectId });
-    const secret = devSecret(dataDir);
-    const running = stack;
-
-    log('  bad-input corpus…');
-    const { summary: badInput } = await runBadInputCorpus({
-      url: running.url, db, sign: (claims) => signDevToken(secret, claims),
-      otherState: () => ({ models: running.vertex.models(), endpoints: running.vertex.endpoints(), jobs: running.vertex.pipelineJobs() }),
-    });
-    log(`  ${badInput.tried} malformed requests, ${badInput.serverErrors} answered 5xx, ${badInput.dataChanges.length} documents changed`);
-
-    log(`  ${opts.dashboardRequests ?? 500} concurrent dashboard requests…`);
-    const dashboard = await dashboardBurst(running.url, await running.token('viewer', 'bench@localhost'), opts.dashboardRequests ?? 500);
-    log(`  p50 ${dashboard.p50} ms, p99 ${dashboard.p99} ms, ${dashboard.errors} errors`);
-
-    log(`  ${opts.pushes ?? 200} concurrent pushes…`);
-    const pushes = await pushBurst(running, db, opts.pushes ?? 200, opts.pushTimeoutMs ?? 5 * 60_000);
-    log(pushes.failure ? `  FAILED: ${pushes.failure}` : `  ${pushes.pushesPerSecond} pushes/s, versions 1..${pushes.versions} gapless`);
-    return { stackStartMs, badInput, dashboard, pushes };
+    return await measure({ stack, db, secret: devSecret(dataDir), stackStartMs });
   } finally {
     restoreEnv('NODE_ENV', saved.nodeEnv);
     await db?.terminate();
@@ -121,6 +117,45 @@ export async function benchLoad(opts: LoadOptions = {}): Promise<LoadResult> {
   }
 }
 
+/** Starts the stack, measures, and stops it (whatever happened). */
+export async function benchLoad(opts: LoadOptions = {}): Promise<LoadResult> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  return withLoadStack(async ({ stack: running, db, secret, stackStartMs }) => {
+    log('  bad-input corpus…');
+    const { summary: badInput } = await runBadInputCorpus({
+      url: running.url, db, sign: (claims) => signDevToken(secret, claims),
+      otherState: () => ({ models: running.vertex.models(), endpoints: running.vertex.endpoints(), jobs: running.vertex.pipelineJobs() }),
+    });
+    log(`  ${badInput.tried} malformed requests, ${badInput.serverErrors} answered 5xx, ${badInput.dataChanges.length} documents changed`);
+
+    const token = await running.token('viewer', 'bench@localhost');
+    log(`  ${opts.dashboardRequests ?? 500} concurrent dashboard requests (clients in their own process)…`);
+    const dashboard = await dashboardBurst(running.url, token, opts.dashboardRequests ?? 500, 'own-process');
+    log(`  p50 ${dashboard.p50} ms, p95 ${dashboard.p95} ms, p99 ${dashboard.p99} ms, ${dashboard.errors} errors`);
+    log('  again with the clients in the stack\'s process…');
+    const dashboardStackProcess = await dashboardBurst(running.url, token, opts.dashboardRequests ?? 500, 'stack-process');
+    log(`  p50 ${dashboardStackProcess.p50} ms, p95 ${dashboardStackProcess.p95} ms, p99 ${dashboardStackProcess.p99} ms, ${dashboardStackProcess.errors} errors`);
+
+    log(`  ${opts.pushes ?? 200} concurrent pushes…`);
+    const pushes = await pushBurst(running, db, opts.pushes ?? 200, opts.pushTimeoutMs ?? 5 * 60_000);
+    log(pushes.failure ? `  FAILED: ${pushes.failure}` : `  ${pushes.pushesPerSecond} pushes/s, versions 1..${pushes.versions} gapless`);
+    return { stackStartMs, badInput, dashboard, dashboardStackProcess, pushes };
+  });
+}
+
+/**
+ * Only the dashboard burst (`npx tsx bench/load.ts --dashboard-only`): a minute or so instead of
+ * the whole load bench, for working on the API's latency under a burst.
+ */
+export async function benchDashboardBurst(requests = 500, clients: BurstClients[] = ['own-process', 'stack-process']): Promise<DashboardLoadResult[]> {
+  return withLoadStack(async ({ stack }) => {
+    const token = await stack.token('viewer', 'bench@localhost');
+    const results: DashboardLoadResult[] = [];
+    for (const where of clients) results.push(await dashboardBurst(stack.url, token, requests, where));
+    return results;
+  });
+}
+
 /** `process.env.X = undefined` would store the string "undefined". */
 function restoreEnv(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
@@ -128,7 +163,7 @@ function restoreEnv(name: string, value: string | undefined): void {
 }
 
 /** What the dashboard asks for: KPIs, the table (filters, sort, search), the calendar, a version's tabs. */
-function dashboardRequests(): { kind: string; path: string }[] {
+function dashboardRequests(): DashboardRequest[] {
   const { versionId } = demoSamples();
   return [
     { kind: 'summary', path: '/api/models/summary' },
@@ -152,46 +187,36 @@ function stats(times: number[], errors: number): LatencyStats {
   };
 }
 
+/** Where the burst's clients run: a process of their own (as browsers are), or the bench's, which is the stack's. */
+export type BurstClients = 'own-process' | 'stack-process';
+
 /** `count` requests, all in flight at once; an error is anything but a 200 with a JSON body. */
-async function dashboardBurst(url: string, token: string, count: number): Promise<DashboardLoadResult> {
+async function dashboardBurst(url: string, token: string, count: number, clients: BurstClients): Promise<DashboardLoadResult> {
   const mix = dashboardRequests();
-  const get = async (path: string) => {
-    const t = performance.now();
-    const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    const body = await res.text();
-    if (res.status !== 200) throw new Error(`${res.status} ${path}`);
-    JSON.parse(body);
-    return performance.now() - t;
-  };
-  // Each request alone first (a warm instance, as the dashboard meets it): what the burst adds is queueing.
-  const unloaded = new Map<string, number[]>();
-  for (const { kind, path } of mix) {
-    await get(path);
-    for (let i = 0; i < 3; i++) unloaded.set(kind, [...(unloaded.get(kind) ?? []), await get(path)]);
-  }
-  const results: { kind: string; ms: number; error: string | null }[] = [];
-  const started = performance.now();
-  await Promise.all(Array.from({ length: count }, async (_, i) => {
-    const { kind, path } = mix[i % mix.length]!;
-    const t = performance.now();
-    let error: string | null = null;
-    try {
-      await get(path);
-    } catch (e) {
-      error = (e as Error).message;
-    }
-    results.push({ kind, ms: performance.now() - t, error });
-  }));
-  const wallMs = Math.round(performance.now() - started);
+  const job: BurstJob = { url, token, mix, count, timeoutMs: REQUEST_TIMEOUT_MS };
+  const { unloaded, results, wallMs } = clients === 'own-process' ? await burstInChild(job) : await fireDashboardBurst(job);
   const byKind = Object.fromEntries([...new Set(mix.map((m) => m.kind))].map((kind) => {
     const of = results.filter((r) => r.kind === kind);
-    return [kind, { ...stats(of.map((r) => r.ms), of.filter((r) => r.error).length), unloadedMs: round(percentile(unloaded.get(kind)!, 50)) }];
+    return [kind, { ...stats(of.map((r) => r.ms), of.filter((r) => r.error).length), unloadedMs: round(percentile(unloaded[kind]!, 50)) }];
   }));
   const failures = results.filter((r) => r.error);
   return {
-    ...stats(results.map((r) => r.ms), failures.length), concurrency: count, wallMs, byKind,
+    ...stats(results.map((r) => r.ms), failures.length), concurrency: count, wallMs, byKind, clients,
     errorSamples: failures.slice(0, 5).map((r) => r.error!),
   };
+}
+
+async function burstInChild(job: BurstJob): Promise<BurstTimes> {
+  const child = fork(join(__dirname, 'dashboard-clients.ts'), [], { execArgv: ['--require', 'tsx/cjs'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    return await new Promise<BurstTimes>((resolve, reject) => {
+      child.once('message', (m: { times?: BurstTimes; error?: string }) => (m.times ? resolve(m.times) : reject(new Error(`burst clients failed: ${m.error}`))));
+      child.once('exit', (code) => reject(new Error(`burst clients exited (${code}) before answering`)));
+      child.send(job);
+    });
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
 }
 
 function files(dir: string): string[] {
@@ -271,4 +296,23 @@ function pushFailure(r: PushLoadResult, timeoutMs: number): string | null {
   if (r.duplicates > 0) return `${r.duplicates} duplicate version(s)`;
   if (r.allMirroredMs === null) return `not every version was mirrored to Vertex AI within ${timeoutMs / 1000} s`;
   return null;
+}
+
+if (require.main === module) {
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  if (!process.argv.includes('--dashboard-only')) {
+    console.error('usage: tsx bench/load.ts --dashboard-only [--requests=500] [--clients=own-process|stack-process]   (the whole load bench runs in `npm run bench`)');
+    process.exit(64);
+  }
+  const clients = arg('clients') ? [arg('clients') as BurstClients] : undefined;
+  void benchDashboardBurst(Number(arg('requests') ?? 500), clients).then((runs) => {
+    for (const r of runs) {
+      console.log(`clients in ${r.clients === 'own-process' ? 'their own process' : "the stack's process"}: ${r.requests} requests, ${r.errors} errors, wall ${r.wallMs} ms: p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms`);
+      console.table(Object.fromEntries(Object.entries(r.byKind).map(([k, v]) => [k, { n: v.requests, errors: v.errors, p50: v.p50, p95: v.p95, p99: v.p99, alone: v.unloadedMs }])));
+      if (r.errorSamples.length) console.log('errors:', r.errorSamples);
+    }
+  }, (e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
 }

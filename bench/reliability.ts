@@ -78,15 +78,20 @@ export function reliabilitySection(r: ReliabilityInput): string {
 }
 
 /** Latencies of the dashboard burst and throughput of the push burst. */
-export function loadSection(d: DashboardLoadResult, p: PushLoadResult, stackStartMs?: number): string {
+export function loadSection(d: DashboardLoadResult, p: PushLoadResult, stackStartMs?: number, inStackProcess?: DashboardLoadResult): string {
   const seconds = (ms: number | null) => (ms === null ? 'not within the limit' : `${(ms / 1000).toFixed(1)} s`);
+  const where = (r: DashboardLoadResult) => (r.clients === 'own-process' ? 'clients in a process of their own, as browsers are' : "clients in the stack's process");
   return [
     '## Load (whole local stack on loopback, demo registry)', '',
-    `${n(d.requests)} dashboard requests in flight at once, answered in ${seconds(d.wallMs)}; ${n(d.errors)} errors.${stackStartMs ? ` Stack start: ${seconds(stackStartMs)}.` : ''}`, '',
+    `${n(d.requests)} dashboard requests in flight at once (${where(d)}), answered in ${seconds(d.wallMs)}; ${n(d.errors)} errors.${stackStartMs ? ` Stack start: ${seconds(stackStartMs)}.` : ''}`, '',
     '| request | count | alone ms | p50 ms | p95 ms | p99 ms | errors |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...Object.entries(d.byKind).map(([kind, k]) => `| ${kind} | ${k.requests} | ${k.unloadedMs} | ${k.p50} | ${k.p95} | ${k.p99} | ${k.errors} |`),
     `| **all** | ${d.requests} | | ${d.p50} | ${d.p95} | ${d.p99} | ${d.errors} |`, '',
     '"alone": the median of the same request sent by itself; the rest of each latency in the burst is queueing.', '',
+    ...(inStackProcess ? [
+      `The same burst, run second, with the ${where(inStackProcess)} (as reports before issue 15 measured it: the 500 fetches share the API's event loop and pace when requests reach it): ` +
+      `p50 ${inStackProcess.p50} ms, p95 ${inStackProcess.p95} ms, p99 ${inStackProcess.p99} ms, answered in ${seconds(inStackProcess.wallMs)}; ${n(inStackProcess.errors)} errors.`, '',
+    ] : []),
     `${n(p.pushes)} pushes uploaded at once through the storage client into the GCS twin (one family, \`${p.family}\`):`, '',
     '| uploads done | all registered | all mirrored to Vertex AI | events settled | pushes/s | versions | gapless | duplicates |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: |',

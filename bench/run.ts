@@ -118,7 +118,7 @@ function renderMarkdown(r: Record<string, any>): string {
     ...(r.audit ? [auditSection(r.audit)] : []),
     ...(r.serving ? [servingSection(r.serving)] : []),
     ...(r.httpCache ? [httpCacheSection(r.httpCache)] : []),
-    ...(r.load ? [loadSection(r.load.dashboard, r.load.pushes, r.load.stackStartMs),
+    ...(r.load ? [loadSection(r.load.dashboard, r.load.pushes, r.load.stackStartMs, r.load.dashboardStackProcess),
       reliabilitySection({ badInput: r.load.badInput, dashboard: r.load.dashboard, pushes: r.load.pushes, faults: r.faults })] : []),
   ];
   return lines.join('\n');

@@ -6,13 +6,15 @@ import { parseOrThrow } from '../../../shared/validation';
 import type { Logger } from '../log';
 import { requireRole, type Authenticator } from './auth';
 import { defaultCacheControl, ERROR_CACHE_CONTROL } from './cache-policy';
-import { mergeVary, prepareReply } from './conditional-reply';
+import { encodeBytes, mergeVary, prepareReply, strongEtag, type ContentCoding } from './conditional-reply';
 import { toErrorReply } from './error-status';
 import { answerFrameworkErrorsAsJson } from './framework-errors';
+import { readKey, SingleFlight } from './read-coalescer';
 import { checkRequestBody } from './request-body';
-import type { HttpMethod, Reply, Route } from './route';
+import type { HttpMethod, Reply, Route, RouteContext } from './route';
 
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export interface ApiHandlerDeps {
   routes: Route[];
@@ -35,9 +37,24 @@ export function createApiHandler({ routes, authenticator, corsOrigins, log }: Ap
   const allowedOrigins = new Set(corsOrigins);
 
   const allowedMethods = (path: string) => METHODS.filter((m) => router.find(m, path) !== null);
+  // Replies being computed for coalesced GETs; writes drop them so later reads start afresh.
+  const reads = new SingleFlight<SerializedReply>();
+
+  /** The route's reply, shared with identical requests in flight where the route allows it. */
+  const replyOf = async (route: Route, ctx: RouteContext): Promise<SerializedReply | null> => {
+    if (!route.coalesce || route.method !== 'GET') return serializeReply(await route.handle(ctx), { shared: false });
+    return reads.run(readKey(route, ctx), async () => {
+      const reply = await route.handle(ctx);
+      // Callers that joined would wait for an answer that only the first one got.
+      if (!reply) throw new Error(`${route.method} ${route.path} is coalesced but wrote its own response`);
+      return serializeReply(reply, { shared: true })!;
+    });
+  };
 
   return async (req, res) => {
     const started = Date.now();
+    const writes = WRITES.has(req.method);
+    if (writes) reads.forgetAll();
     const path = req.path ?? new URL(req.url, 'http://x').pathname;
     const origin = req.headers.origin;
     if (origin && allowedOrigins.has(origin)) {
@@ -68,7 +85,7 @@ export function createApiHandler({ routes, authenticator, corsOrigins, log }: Ap
       const query = (req.query ?? {}) as Record<string, unknown>;
       // A route that documents no query parameters accepts none (its handler may not look).
       if (!route.doc.query) parseOrThrow(EmptyQuery, query, 'query');
-      const reply = await route.handle({
+      const reply = await replyOf(route, {
         req, res, principal,
         params: match.params as Record<string, string>,
         query,
@@ -86,8 +103,32 @@ export function createApiHandler({ routes, authenticator, corsOrigins, log }: Ap
       }
       res.setHeader('Cache-Control', ERROR_CACHE_CONTROL);
       res.status(reply.status).json(reply.body);
+    } finally {
+      // Again once the write is done: reads begun while it ran may not have seen it.
+      if (writes) reads.forgetAll();
     }
   };
+}
+
+/** A route's JSON reply as bytes; a shared one also keeps its ETag and each coding, computed once. */
+interface SerializedReply {
+  status: number;
+  headers: Record<string, string>;
+  bytes: Buffer;
+  etag?: string;
+  encode?: (bytes: Uint8Array, coding: Exclude<ContentCoding, 'identity'>) => Buffer;
+}
+
+function serializeReply(reply: Reply, { shared }: { shared: boolean }): SerializedReply | null {
+  if (!reply) return null;
+  const status = reply.status ?? 200;
+  const bytes = Buffer.from(JSON.stringify(reply.body) ?? 'null');
+  const serialized: SerializedReply = { status, headers: reply.headers ?? {}, bytes };
+  if (!shared) return serialized;
+  const encoded = new Map<ContentCoding, Buffer>();
+  serialized.etag = strongEtag(bytes);
+  serialized.encode = (b, coding) => encoded.get(coding) ?? encoded.set(coding, encodeBytes(b, coding)).get(coding)!;
+  return serialized;
 }
 
 /**
@@ -95,10 +136,10 @@ export function createApiHandler({ routes, authenticator, corsOrigins, log }: Ap
  * included), then the route class's Cache-Control; `Vary: Authorization` where the answer depends
  * on the caller; ETag/304 and compression by `prepareReply`.
  */
-function sendJsonReply(req: Request, res: Response, reply: NonNullable<Reply>, opts: { cacheControl: string; authenticated: boolean }): void {
-  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+function sendJsonReply(req: Request, res: Response, reply: SerializedReply, opts: { cacheControl: string; authenticated: boolean }): void {
+  for (const [k, v] of Object.entries(reply.headers)) res.setHeader(k, v);
   if (!res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', opts.cacheControl);
-  const status = reply.status ?? 200;
+  const { status } = reply;
   if (status === 204) {
     res.status(204).end();
     return;
@@ -106,7 +147,7 @@ function sendJsonReply(req: Request, res: Response, reply: NonNullable<Reply>, o
   const vary = opts.authenticated ? mergeVary(res.getHeader('Vary'), 'Authorization') : res.getHeader('Vary');
   const prepared = prepareReply(
     { method: req.method, ifNoneMatch: req.headers['if-none-match'], acceptEncoding: req.headers['accept-encoding'] },
-    { status, bytes: Buffer.from(JSON.stringify(reply.body) ?? 'null'), compressible: true },
+    { status, bytes: reply.bytes, compressible: true, ...(reply.etag && { etag: reply.etag }), ...(reply.encode && { encode: reply.encode }) },
     vary === undefined ? undefined : String(vary),
   );
   if (prepared.status !== 304) res.setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -51,6 +51,13 @@ export interface Route {
   path: string;
   /** The lowest role allowed; `public` routes skip authentication (health and the API document). */
   role: Role | 'public';
+  /**
+   * GETs only: concurrent identical requests (route, params, query) share one computation and its
+   * reply (read-coalescer.ts). `any-caller`: the answer does not depend on who asks (the role is
+   * still checked for each); `per-caller`: shared only among requests of one subject. Absent: each
+   * request computes its own — required for handlers that write the response themselves.
+   */
+  coalesce?: 'any-caller' | 'per-caller';
   doc: RouteDoc;
   handle(ctx: RouteContext): Promise<Reply>;
 }

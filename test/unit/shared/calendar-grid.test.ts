@@ -28,11 +28,13 @@ describe('calendar grid', () => {
 
   it('counts every entry of every day, and names at most five', () => {
     for (const kind of ['scheduled', 'missed'] as const) {
-      for (const [day, entries] of Object.entries(full[kind])) {
+      const byDay: Record<string, { scheduleId: string; fires?: number; slots?: number }[]> = full[kind];
+      const countOf = (e: { fires?: number; slots?: number }) => e.fires ?? e.slots ?? 0;
+      for (const [day, entries] of Object.entries(byDay)) {
         const counted = grid[kind][day]!;
-        assert.equal(counted.count, entries.reduce((n, e) => n + ('fires' in e ? e.fires : e.slots), 0), `${kind} ${day}`);
+        assert.equal(counted.count, entries.reduce((n, e) => n + countOf(e), 0), `${kind} ${day}`);
         assert.equal(counted.schedules, entries.length);
-        assert.deepEqual(counted.top.map(([i, n]) => [grid.schedules[i]!.scheduleId, n]), entries.slice(0, GRID_PREVIEW).map((e) => [e.scheduleId, 'fires' in e ? e.fires : e.slots]));
+        assert.deepEqual(counted.top.map(([i, n]) => [grid.schedules[i]!.scheduleId, n]), entries.slice(0, GRID_PREVIEW).map((e) => [e.scheduleId, countOf(e)]));
       }
       assert.deepEqual(Object.keys(grid[kind]), Object.keys(full[kind]).filter((d) => full[kind][d]!.length > 0));
     }

@@ -43,7 +43,7 @@ export function aliasRoutes(aliases: AliasService, resolve: VersionRefResolver):
   const versionNumber = aliasVersionNumber(resolve);
   return [
     {
-      method: 'GET', path: '/api/families/:familyId/aliases', role: 'viewer',
+      method: 'GET', path: '/api/families/:familyId/aliases', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'listAliases', summary: "A family's aliases and their history",
         params: { familyId: Slug }, query: EmptyQuery, responses: { 200: { description: 'Aliases and moves', schema: AliasListResponseSchema }  }, errors: ['NOT_FOUND'],

@@ -8,7 +8,7 @@ import type { Route } from '../route';
 export function auditRoutes(trail: AuditTrail): Route[] {
   return [
     {
-      method: 'GET', path: '/api/audit', role: 'viewer',
+      method: 'GET', path: '/api/audit', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'listAudit', summary: 'The audit trail: every alias move, approval, refusal, deploy, archive, delete and policy change, newest first',
         description: 'Filter by `family`, `actor` (email) and `kind`; `order=asc` pages the whole chain from its first record (what the verifier reads).',
@@ -19,7 +19,7 @@ export function auditRoutes(trail: AuditTrail): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/audit/checkpoints', role: 'viewer',
+      method: 'GET', path: '/api/audit/checkpoints', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'listAuditCheckpoints', summary: 'The chain head and every KMS-signed checkpoint of it',
         query: EmptyQuery, responses: { 200: { description: 'Head and checkpoints, oldest first', schema: AuditCheckpointsResponse } },

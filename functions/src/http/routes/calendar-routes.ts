@@ -41,7 +41,7 @@ export function calendarRoutes(reader: CalendarReader): Route[] {
   };
   return [
     {
-      method: 'GET', path: BASE, role: 'viewer',
+      method: 'GET', path: BASE, role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getCalendar', summary: 'Training calendar grid: per day the runs, planned fires and missed slots, counted, with the first few schedules by name',
         description: 'What the dashboard draws. Its size follows the window\'s days, not the history or how often schedules fire; a day\'s every entry is at `/days/{date}`.',
@@ -52,7 +52,7 @@ export function calendarRoutes(reader: CalendarReader): Route[] {
       },
     },
     {
-      method: 'GET', path: `${BASE}/days/:date`, role: 'viewer',
+      method: 'GET', path: `${BASE}/days/:date`, role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getCalendarDay', summary: "One day of the training calendar in seed 000's shape: each schedule once with its fires, each schedule's runs with their latest",
         params: { date: DateParam }, query: DayQueryParams, responses: { 200: { description: 'The day', schema: CalendarDaySchema } },
@@ -67,7 +67,7 @@ export function calendarRoutes(reader: CalendarReader): Route[] {
       },
     },
     {
-      method: 'GET', path: `${BASE}/full`, role: 'viewer',
+      method: 'GET', path: `${BASE}/full`, role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getCalendarFull', summary: 'The whole window, every entry: each schedule once, its days as series with counts',
         description: "`expandCalendar` (shared/domain/calendar-wire.ts) turns it into seed 000's per-day `scheduled` / `historical` / `missed` maps. Its size follows the history and the schedules' patterns.",

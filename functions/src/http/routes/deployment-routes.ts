@@ -40,7 +40,7 @@ export function deploymentRoutes(deployments: DeploymentService, resolve: Versio
       },
     },
     {
-      method: 'GET', path: '/api/models/:id/deployments', role: 'viewer',
+      method: 'GET', path: '/api/models/:id/deployments', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'listDeployments', summary: 'Deploy and undeploy history of a version',
         params: { id: VersionRefParam }, query: EmptyQuery, responses: { 200: { description: 'The history, newest first', schema: DeploymentHistoryResponseSchema }  }, errors: ['NOT_FOUND'],

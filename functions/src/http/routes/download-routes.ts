@@ -40,7 +40,7 @@ export function downloadRoutes(archives: VersionArchives): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/models/:id/manifest', role: 'viewer',
+      method: 'GET', path: '/api/models/:id/manifest', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getManifest', summary: "The version's files with sizes and SHA-256 digests",
         query: EmptyQuery, responses: { 200: { description: 'The manifest', schema: VersionManifestResponseSchema }  }, errors: ['NOT_FOUND'],

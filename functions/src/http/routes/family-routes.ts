@@ -30,7 +30,7 @@ export function familyRoutes(families: FamilyService, promotion: VersionPromotio
       },
     },
     {
-      method: 'GET', path: '/api/families', role: 'viewer',
+      method: 'GET', path: '/api/families', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'listFamilies', summary: 'List model families',
         query: ListFamiliesQuery, responses: { 200: { description: 'A page of families', schema: ListFamiliesResponseSchema }  },
@@ -41,7 +41,7 @@ export function familyRoutes(families: FamilyService, promotion: VersionPromotio
       },
     },
     {
-      method: 'GET', path: '/api/families/:familyId', role: 'viewer',
+      method: 'GET', path: '/api/families/:familyId', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getFamily', summary: 'One family with its version count and latest version',
         params: { familyId: Slug }, query: EmptyQuery, responses: { 200: { description: 'The family', schema: FamilyDetailSchema }  }, errors: ['NOT_FOUND'],

@@ -10,7 +10,7 @@ import { actorOf } from './deployment-routes';
 export function lifecycleRoutes(lifecycle: VersionLifecycle, resolve: VersionRefResolver): Route[] {
   return [
     {
-      method: 'GET', path: '/api/models/:id/compare/:otherId', role: 'viewer',
+      method: 'GET', path: '/api/models/:id/compare/:otherId', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'compareModels', summary: 'Two versions side by side with the change of every metric',
         params: { id: VersionRefParam, otherId: VersionRefParam }, query: EmptyQuery, responses: { 200: { description: 'Both versions and the deltas', schema: CompareResponseSchema }  }, errors: ['NOT_FOUND'],

@@ -11,7 +11,7 @@ export function modelReadRoutes(reader: ModelReader): Route[] {
   const id = (params: Record<string, string>) => parseOrThrow(VersionIdParam, params.id, 'params.id');
   return [
     {
-      method: 'GET', path: '/api/models', role: 'viewer',
+      method: 'GET', path: '/api/models', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'listModels', summary: 'List registered versions, filtered, searched, sorted and paged',
         query: ListModelsQuery, responses: { 200: { description: 'A page of versions', schema: ListModelsResponseSchema } },
@@ -26,7 +26,7 @@ export function modelReadRoutes(reader: ModelReader): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/models/summary', role: 'viewer',
+      method: 'GET', path: '/api/models/summary', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getSummary', summary: 'Counts of versions by status, and the latest registration',
         query: EmptyQuery, responses: { 200: { description: 'The KPI counts', schema: SummaryResponseSchema } },
@@ -37,7 +37,7 @@ export function modelReadRoutes(reader: ModelReader): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/models/:id', role: 'viewer',
+      method: 'GET', path: '/api/models/:id', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getModel', summary: 'One version with its metrics, blessing, artifacts and deployment',
         query: EmptyQuery, responses: { 200: { description: 'The version', schema: ModelVersionViewSchema } }, errors: ['NOT_FOUND'],
@@ -48,7 +48,7 @@ export function modelReadRoutes(reader: ModelReader): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/models/:id/versions', role: 'viewer',
+      method: 'GET', path: '/api/models/:id/versions', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'listFamilyVersions', summary: "Every version of the version's family, with metric changes from the previous one",
         query: EmptyQuery, responses: { 200: { description: 'The family history, newest first', schema: VersionsResponseSchema } }, errors: ['NOT_FOUND'],
@@ -59,7 +59,7 @@ export function modelReadRoutes(reader: ModelReader): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/models/:id/lineage', role: 'viewer',
+      method: 'GET', path: '/api/models/:id/lineage', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getLineage', summary: 'Experiment, training run, dataset and configs the version came from',
         query: EmptyQuery, responses: { 200: { description: 'The lineage graph and related runs', schema: LineageResponseSchema } }, errors: ['NOT_FOUND'],

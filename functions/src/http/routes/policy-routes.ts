@@ -17,7 +17,7 @@ export function policyRoutes(policies: PromotionPolicies, resolve: VersionRefRes
   const versionNumber = aliasVersionNumber(resolve);
   return [
     {
-      method: 'GET', path: '/api/families/:familyId/policy', role: 'viewer',
+      method: 'GET', path: '/api/families/:familyId/policy', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getPolicy', summary: "The family's promotion policy: what each protected alias requires",
         params: { familyId: Slug }, query: EmptyQuery, responses: { 200: { description: 'The policy (revision 0: none declared)', schema: PromotionPolicy } },

@@ -33,7 +33,7 @@ export function predictionRoutes(predictions: PredictionService, resolve: Versio
 export function monitoringRoutes(monitor: ServingMonitor, resolve: VersionRefResolver): Route[] {
   return [
     {
-      method: 'GET', path: '/api/models/:id/monitoring', role: 'viewer',
+      method: 'GET', path: '/api/models/:id/monitoring', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getServingFigures', summary: 'Predictions, errors and p50/p95 latency of a deployed version (Cloud Monitoring)',
         description: '`window` hour (5-minute buckets) or day (1-hour buckets); from Vertex AI\'s `prediction/online/*` metrics.',

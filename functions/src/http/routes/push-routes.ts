@@ -17,7 +17,7 @@ export const PushIdParam = z.string().min(1).max(300)
 export function pushRoutes(history: PushHistory): Route[] {
   return [
     {
-      method: 'GET', path: '/api/pushes', role: 'editor',
+      method: 'GET', path: '/api/pushes', role: 'editor', coalesce: 'any-caller',
       doc: {
         operationId: 'listPushes', summary: 'Pushed directories, newest first: registered, refused (with the reason) or registering',
         query: PageQuery, responses: { 200: { description: 'A page of pushes', schema: PushPageSchema } },
@@ -28,7 +28,7 @@ export function pushRoutes(history: PushHistory): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/pushes/:pushId', role: 'editor',
+      method: 'GET', path: '/api/pushes/:pushId', role: 'editor', coalesce: 'any-caller',
       doc: {
         operationId: 'getPush', summary: 'What became of one pushed directory',
         params: { pushId: PushIdParam }, query: EmptyQuery,

@@ -14,7 +14,7 @@ export type RoleGrantStore = Pick<FirestoreRoleGrants, 'set' | 'list'>;
 export function roleRoutes(grants: RoleGrantStore): Route[] {
   return [
     {
-      method: 'GET', path: '/api/roles', role: 'deployer',
+      method: 'GET', path: '/api/roles', role: 'deployer', coalesce: 'any-caller',
       doc: {
         operationId: 'listRoles', summary: 'Roles granted in Firestore (ROLE_BINDINGS, being configuration, are not listed)',
         query: EmptyQuery, responses: { 200: { description: 'Every grant', schema: RoleListResponse } },

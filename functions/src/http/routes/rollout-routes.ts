@@ -29,7 +29,7 @@ export function rolloutRoutes(rollouts: RolloutService, resolve: VersionRefResol
       },
     },
     {
-      method: 'GET', path: '/api/models/:id/rollout', role: 'viewer',
+      method: 'GET', path: '/api/models/:id/rollout', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getRollout', summary: 'The rollout of a challenger version, with every step',
         params: { id: VersionRefParam }, query: EmptyQuery, responses: { 200: { description: 'The rollout', schema: Rollout } }, errors: ['NOT_FOUND'],

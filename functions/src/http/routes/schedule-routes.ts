@@ -38,7 +38,7 @@ export function scheduleRoutes(schedules: TrainingSchedules): Route[] {
       },
     },
     {
-      method: 'GET', path: BASE, role: 'viewer',
+      method: 'GET', path: BASE, role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'listSchedules', summary: 'List training schedules',
         query: ListSchedulesQuery, responses: { 200: { description: 'A page of schedules', schema: ListSchedulesResponseSchema }  },
@@ -51,7 +51,7 @@ export function scheduleRoutes(schedules: TrainingSchedules): Route[] {
       },
     },
     {
-      method: 'GET', path: `${BASE}/:id`, role: 'viewer',
+      method: 'GET', path: `${BASE}/:id`, role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getSchedule', summary: 'One training schedule',
         params: { id: ScheduleIdParam }, responses: { 200: { description: 'The schedule', schema: ScheduleViewSchema }  }, errors: ['NOT_FOUND'],

@@ -26,7 +26,7 @@ export function signatureRoutes(reader: SignatureReader | null): Route[] {
   const keys = async (): Promise<SigningKeyRecord[]> => signatures.keys();
   return [
     {
-      method: 'GET', path: '/api/models/:id/signature', role: 'viewer',
+      method: 'GET', path: '/api/models/:id/signature', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'getSignature', summary: "The version's model-signing bundle (Sigstore bundle v0.3, DSSE, signed with Cloud KMS)",
         query: EmptyQuery, responses: { 200: { description: 'The bundle, byte for byte the model.sig of the ZIP', schema: SignatureBundleSchema } }, errors: ['NOT_FOUND', 'INTEGRITY_FAILED'],
@@ -53,7 +53,7 @@ export function signatureRoutes(reader: SignatureReader | null): Route[] {
       },
     },
     {
-      method: 'GET', path: '/api/signing-keys', role: 'viewer',
+      method: 'GET', path: '/api/signing-keys', role: 'viewer', coalesce: 'any-caller',
       doc: {
         operationId: 'listSigningKeys', summary: 'The key versions that signed, with their hints and PEM public keys',
         query: EmptyQuery, responses: { 200: { description: 'The keys, oldest first', schema: SigningKeysResponseSchema } },
