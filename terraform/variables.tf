@@ -99,7 +99,7 @@ variable "max_event_age_seconds" {
 
 variable "source_dir" {
   type        = string
-  description = "Directory zipped as the functions' source (run `npm run build` first: it holds dist/ and package.json)."
+  description = "Directory zipped as the functions' source (run `npm run build` first: it holds dist/bundle, package.json's main, and package.json)."
   default     = ".."
 }
 

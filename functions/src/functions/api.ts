@@ -1,5 +1,5 @@
 import type { ReadMeter } from '../../../shared/ports';
-import { lazyFirestore } from '../adapters/firestore/client';
+import { lazyFirestore, type FirestoreProvider } from '../adapters/firestore/client';
 import { FirestoreCalendarRunRepository } from '../adapters/firestore/calendar-run-repository';
 import { FirestoreScheduleRepository } from '../adapters/firestore/schedule-repository';
 import { FirestoreRoleDirectory } from '../adapters/firestore/role-directory';
@@ -37,6 +37,8 @@ export interface ApiParts {
   writes: RegistryWrites;
   /** What the handler serves (the OpenAPI document is built from it). */
   routes: Route[];
+  /** The Firestore client, created on first use (api-load.ts may create it before a request needs it). */
+  firestore: FirestoreProvider;
 }
 
 /** Composition root of the HTTP API: config → adapters → use cases → routes. No client is built here. */
@@ -81,5 +83,5 @@ export function buildApiParts(config: ApiConfig, overrides: ApiOverrides = {}): 
     corsOrigins: config.corsOrigins,
     log,
   });
-  return { handler, writes, routes };
+  return { handler, writes, routes, firestore };
 }
