@@ -19,6 +19,7 @@ import { benchHashing, benchRegistrationLatency, benchZipRss } from './artifacts
 import { auditSection, benchAudit } from './audit';
 import { benchServing, servingSection } from './serving';
 import { benchHttpCache, httpCacheSection } from './http-cache';
+import { benchDashboardCalls, dashboardCallsSection, type DashboardCallsBench } from './dashboard-calls';
 
 const SECRET = 'bench-secret-0123456789-0123456789-abcdef';
 
@@ -43,10 +44,15 @@ async function main() {
     console.log('cold start…');
     results.coldStart = await benchColdStart(env, token);
     const reads = [await readsPerPage(emulator.projectId, 1000)];
+    console.log('dashboard calls against direct queries, first-visit reads (1,000)…');
+    const calls = [await benchDashboardCalls(db, emulator.projectId, parseConfig(env), token, 1000)];
     console.log('seeding up to 10,000 versions…');
     await seedSynthetic(db, 1000, 10_000);
     reads.push(await readsPerPage(emulator.projectId, 10_000));
     results.readsPerPage = reads;
+    console.log('dashboard calls against direct queries, first-visit reads (10,000)…');
+    calls.push(await benchDashboardCalls(db, emulator.projectId, parseConfig(env), token, 10_000));
+    results.dashboardCalls = { calls: calls.flatMap((c) => c.calls), firstVisit: calls.flatMap((c) => c.firstVisit) } satisfies DashboardCallsBench;
     console.log('latencies at 10,000 versions…');
     results.latencyAt10k = await apiLatencies(parseConfig(env), token);
     const target = { projectId: emulator.projectId, host: emulator.host };
@@ -102,6 +108,7 @@ function renderMarkdown(r: Record<string, any>): string {
     '', 'The summary reads its sharded KPI counters and the latest version; the minute job checks the counters with aggregation counts every 15 minutes.',
     'Search at 10,000 versions is slow on the emulator only: it evaluates array-contains by scanning every token of every',
     'document, where Firestore serves it from the composite index (the reads above stay flat).', '',
+    ...(r.dashboardCalls ? [dashboardCallsSection(r.dashboardCalls)] : []),
     ...(r.hashing ? [
       '## Content-addressed store (issue 3)', '',
       '| measure | figure | goal |', '| --- | ---: | --- |',
