@@ -117,6 +117,8 @@ describe('dashboard on a first try', function () {
     // A refusal keeps the form open and names the field.
     await form.getByLabel('Time zone').fill('Mars/Olympus_Mons');
     await form.getByRole('button', { name: 'Schedule run' }).click();
+    // The error line exists (empty) before the answer: wait for its text rather than read it at once.
+    await form.locator('.dialog-error', { hasText: /\S/ }).waitFor();
     assert.match(await form.locator('.dialog-error').innerText(), /timeZone.*not a known IANA time zone/);
     assert.ok(watched.errors.length === 1 && watched.errors[0]!.includes('status of 400'), watched.errors.join('\n'));
     watched.errors.length = 0;
