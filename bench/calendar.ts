@@ -1,6 +1,7 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { seedRegistry } from '../dev/demo/seed';
-import { lazyFirestore } from '../functions/src/adapters/firestore/client';
+import { lazyFirestore, type FirestoreProvider } from '../functions/src/adapters/firestore/client';
+import type { Clock, ReadMeter } from '../shared/ports';
 import { FirestoreCalendarRunRepository } from '../functions/src/adapters/firestore/calendar-run-repository';
 import { FirestoreScheduleRepository } from '../functions/src/adapters/firestore/schedule-repository';
 import { CalendarReader } from '../functions/src/app/calendar';
@@ -43,6 +44,11 @@ async function seedRuns(db: Firestore, list: TrainingRun[]) {
   for (let i = 0; i < list.length; i += 2000) await seedRegistry(db, { runs: list.slice(i, i + 2000) });
 }
 
+/** The calendar use case on Firestore, as the API composes it, its reads counted by `meter`. */
+export function calendarReader(firestore: FirestoreProvider, meter: ReadMeter, clock: Clock = { now: () => new Date() }): CalendarReader {
+  return new CalendarReader(new FirestoreScheduleRepository(firestore, meter), new FirestoreCalendarRunRepository(firestore, meter), clock);
+}
+
 export interface CalendarBenchRow {
   scenario: string; schedules: number; runsInWindow: number; runsOutside: number;
   /** The grid the dashboard draws (`GET /api/training-schedules/calendar`). */
@@ -59,7 +65,7 @@ export async function benchCalendar(db: Firestore, projectId: string, requests =
   let reads = 0;
   const firestore = lazyFirestore({ projectId, databaseId: '(default)' });
   const meter = { add: (n: number) => { reads += n; } };
-  const reader = new CalendarReader(new FirestoreScheduleRepository(firestore, meter), new FirestoreCalendarRunRepository(firestore, meter), { now: () => now });
+  const reader = calendarReader(firestore, meter, { now: () => now });
   const kbOf = (body: unknown) => {
     const bytes = Buffer.from(JSON.stringify(body));
     return { kb: round(bytes.byteLength / 1024), gzipKb: round(gzipSync(bytes).byteLength / 1024) };

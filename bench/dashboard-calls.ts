@@ -12,21 +12,18 @@ import { startFirestoreEmulator } from '../dev/emulators/firestore';
 import { buildApi } from '../functions/src/functions/api';
 import { parseConfig, type ApiConfig } from '../functions/src/config';
 import { signDevToken } from '../functions/src/http/token-verifiers';
-import { lazyFirestore, type FirestoreProvider } from '../functions/src/adapters/firestore/client';
+import { lazyFirestore } from '../functions/src/adapters/firestore/client';
 import { COLLECTIONS } from '../functions/src/adapters/firestore/collections';
-import { FirestoreCalendarRunRepository } from '../functions/src/adapters/firestore/calendar-run-repository';
-import { FirestoreScheduleRepository } from '../functions/src/adapters/firestore/schedule-repository';
 import { FirestoreVersionRepository } from '../functions/src/adapters/firestore/version-repository';
 import { SUMMARY_SHARDS, summaryShardRef } from '../functions/src/adapters/firestore/summary-counters';
 import { versionToDoc } from '../functions/src/adapters/firestore/version-codec';
-import { CalendarReader } from '../functions/src/app/calendar';
 import { DEFAULT_PAGE_SIZE } from '../shared/schemas/api';
 import { Schedule } from '../shared/schemas/schedule';
 import { TrainingRun } from '../shared/schemas/training-run';
-import type { ReadMeter } from '../shared/ports';
 import { DEFAULT_WEEKS_FUTURE, DEFAULT_WEEKS_PAST } from '../dashboard/src/url-state';
 import { percentile, round } from './stats';
 import { seedSynthetic, syntheticVersions } from './read-costs';
+import { calendarReader } from './calendar';
 
 /** The version the bench opens in the modal: v1 of the first synthetic family (5 versions at 1,000, 50 at 10,000). */
 const OPENED = syntheticVersions(1)[0]!;
@@ -73,10 +70,6 @@ interface Call {
 }
 
 /** The calendar as bench/calendar.ts builds it; its construction may change, so it lives only here. */
-function calendarReader(firestore: FirestoreProvider, meter: ReadMeter): CalendarReader {
-  return new CalendarReader(new FirestoreScheduleRepository(firestore, meter), new FirestoreCalendarRunRepository(firestore, meter), { now: () => new Date() });
-}
-
 /** Gives the opened version a training run and its family related runs, so lineage reads real documents (no rollups: the calendar is not concerned). */
 async function seedLineage(db: Firestore): Promise<void> {
   const writer = db.bulkWriter();

@@ -19,8 +19,7 @@ export type {
 
 /** A scheduled slot; the seed's shape is the minimum, the current API adds description, fire time and family. */
 export type CalendarScheduled = Pick<ScheduledSlot, 'scheduleId' | 'name' | 'type' | 'scheduleType'>
-  & Partial<Pick<ScheduledSlot, 'description' | 'fireTime' | 'familyId' | 'fires'>>
-  & { missed?: boolean };
+  & Partial<Pick<ScheduledSlot, 'description' | 'fireTime' | 'familyId' | 'fires'>>;
 
 /** A day's runs of one schedule (the seed's shape, one run, is the minimum; the API adds counts). */
 export type CalendarHistorical = Pick<HistoricalRun, 'runId' | 'name' | 'status' | 'type'>

@@ -61,16 +61,15 @@ export function buildOutboxDrainer(config: RegistryWritesConfig, overrides: Minu
     }
     return total;
   };
+  const reconcileDue = () => (overrides.clock?.now() ?? new Date()).getUTCMinutes() % SUMMARY_RECONCILE_EVERY_MINUTES === 0;
   const counters = async (): Promise<SummaryReconcileReport | { skipped: true }> => {
-    const now = overrides.clock?.now() ?? new Date();
-    if (now.getUTCMinutes() % SUMMARY_RECONCILE_EVERY_MINUTES !== 0) return { skipped: true };
+    if (!reconcileDue()) return { skipped: true };
     const report = await reconcileSummaryCounters(await firestore());
     if (report.repaired) log.warn('minute job: KPI counters repaired', { stored: report.stored, counted: report.counted });
     return report;
   };
   const calendarIndex = async (): Promise<CalendarIndexReport | { skipped: true }> => {
-    const now = overrides.clock?.now() ?? new Date();
-    if (now.getUTCMinutes() % SUMMARY_RECONCILE_EVERY_MINUTES !== 0) return { skipped: true };
+    if (!reconcileDue()) return { skipped: true };
     const handle = await firestore();
     const [schedules, freshness] = await Promise.all([reconcileScheduleIndex(handle), reconcileFamilyFreshness(handle)]);
     if (schedules.repaired) log.warn('minute job: calendar schedule index rebuilt', { schedules: schedules.schedules });

@@ -56,13 +56,11 @@ export async function reconcileScheduleIndex(handle: FirestoreHandle): Promise<S
   const { db } = handle;
   return db.runTransaction(async (tx) => {
     const [index, active] = await Promise.all([tx.get(scheduleIndexRef(db)), tx.get(buildQuery(handle, activeSchedulesShape()))]);
-    const wanted = Object.fromEntries(active.docs.map((d) => {
-      const schedule = Schedule.parse(timestampsToIso(d.data()));
-      return [schedule.id, indexedSchedule(schedule)];
-    }));
-    const stored = schedulesOfIndex(index.data());
-    const repaired = stored === null || JSON.stringify(Object.fromEntries(stored.map((s) => [s.id, indexedSchedule(s)]))) !== JSON.stringify(Object.fromEntries(Object.keys(wanted).sort().map((id) => [id, wanted[id]])));
-    if (repaired) tx.set(scheduleIndexRef(db), { schedules: wanted });
+    // Both in id order, as schedulesOfIndex gives them.
+    const wanted = active.docs.map((d) => indexedSchedule(Schedule.parse(timestampsToIso(d.data())))).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const stored = schedulesOfIndex(index.data())?.map(indexedSchedule);
+    const repaired = !stored || JSON.stringify(stored) !== JSON.stringify(wanted);
+    if (repaired) tx.set(scheduleIndexRef(db), { schedules: Object.fromEntries(wanted.map((s) => [s.id, s])) });
     return { schedules: active.size, repaired };
   });
 }
