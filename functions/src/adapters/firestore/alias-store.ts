@@ -8,7 +8,7 @@ import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import type { FirestoreHandle, FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
-import { openAuditChain } from './audit-log';
+import { AUDITED_TX, openAuditChain } from './audit-log';
 import { readAliasRule, readApprovals } from './policy-store';
 import { addToOutbox } from './outbox';
 import { SUBCOLLECTIONS } from './registry-collections';
@@ -79,7 +79,7 @@ export class FirestoreAliasStore implements AliasStore {
         },
       });
       return { changed: true, change, record };
-    }));
+    }, AUDITED_TX));
   }
 
   resolve(familyId: string, alias: string): Promise<string | null> {

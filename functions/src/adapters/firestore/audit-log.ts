@@ -17,6 +17,13 @@ function headRef(db: Firestore): DocumentReference {
   return db.collection(COLLECTIONS.auditChain).doc('head');
 }
 
+/**
+ * Options for a transaction that opens the chain. Every audited write contends on the one head
+ * document, so a handful of simultaneous ones can each be aborted several times before they
+ * commit: the client's default of 5 attempts turns a short burst into a 503.
+ */
+export const AUDITED_TX = { maxAttempts: 20 } as const;
+
 /** Appends to the chain in the caller's transaction. */
 export interface AuditAppender {
   append(entry: AuditEntry): AuditRecord;

@@ -11,7 +11,7 @@ import { countVersionChange } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { addToOutbox } from './outbox';
-import { auditDeployment, openAuditChain } from './audit-log';
+import { AUDITED_TX, auditDeployment, openAuditChain } from './audit-log';
 import { DEPLOYMENT_LEASE_FIELD, SUBCOLLECTIONS } from './registry-collections';
 import { deploymentHistoryShape, deployedOnShape } from './registry-queries';
 import { timestampsToIso } from './timestamps';
@@ -63,7 +63,7 @@ export class FirestoreDeploymentStore implements DeploymentStore {
       addToOutbox(tx, db, outcome.event, new Date(outcome.history.at));
       audit.append(auditDeployment(outcome.history, before, next));
       return next;
-    }));
+    }, AUDITED_TX));
   }
 
   release(versionId: string, leaseId: string, history: DeploymentHistoryEntry): Promise<void> {

@@ -10,7 +10,7 @@ import { countVersionChange } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { addToOutbox } from './outbox';
-import { openAuditChain } from './audit-log';
+import { AUDITED_TX, openAuditChain } from './audit-log';
 import { DEPLOYMENT_LEASE_FIELD, REGISTRY_COLLECTIONS } from './registry-collections';
 import { timestampsToIso } from './timestamps';
 import { versionFromDoc, versionToDoc } from './version-codec';
@@ -44,7 +44,7 @@ export class FirestoreLifecycleStore implements LifecycleStore {
       countVersionChange(tx, handle, version, archived);
       addToOutbox(tx, db, announced, at);
       return { changed: true, version: archived, eventId: announced.id };
-    }));
+    }, AUDITED_TX));
   }
 
   delete(request: DeleteRequest): ReturnType<LifecycleStore['delete']> {
@@ -98,7 +98,7 @@ export class FirestoreLifecycleStore implements LifecycleStore {
         after: { deleted: true, latest: moved?.to?.version ?? null },
       });
       return { version, latest: moved, eventIds: [deleted.id, ...(moved ? [moved.eventId] : [])] };
-    }));
+    }, AUDITED_TX));
   }
 
   private async run<T>(fn: (handle: FirestoreHandle) => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@ import type { DocumentReference, Firestore, Transaction } from '@google-cloud/fi
 import { ConflictError, NotFoundError } from '../../../../shared/errors';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import { ApprovalsRecord, PromotionPolicy, type AliasRule, type Approval } from '../../../../shared/schemas/policy';
-import { openAuditChain } from './audit-log';
+import { AUDITED_TX, openAuditChain } from './audit-log';
 import type { FirestoreHandle, FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
@@ -71,7 +71,7 @@ export class FirestorePolicyStore implements PolicyStore {
         after: { revision: policy.revision, protectedAliases: policy.protectedAliases },
       });
       return { changed: true, policy };
-    }));
+    }, AUDITED_TX));
   }
 
   /** Records a deployer's approval of moving `alias` to the version (once per deployer), audited. */
@@ -97,7 +97,7 @@ export class FirestorePolicyStore implements PolicyStore {
         after: { version: version.version, versionId: version.id, approvals: record.approvals.length },
       });
       return { changed: true, record };
-    }));
+    }, AUDITED_TX));
   }
 
   approvals(familyId: string, alias: string, version: number): Promise<Approval[]> {

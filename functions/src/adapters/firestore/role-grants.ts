@@ -1,6 +1,6 @@
 import type { Role } from '../../../../shared/ports';
 import { ROLE_NAMES, RoleGrant, type RoleChangeResult } from '../../../../shared/schemas/roles';
-import { openAuditChain } from './audit-log';
+import { AUDITED_TX, openAuditChain } from './audit-log';
 import type { FirestoreHandle, FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
@@ -26,7 +26,7 @@ export class FirestoreRoleGrants {
       else tx.delete(ref);
       audit.append({ kind: 'role.changed', familyId: null, subject: p.email, actor: p.actor, reason: p.reason, before: { role: previous }, after: { role: p.role } });
       return { changed: true, email: p.email, role: p.role, previous };
-    }));
+    }, AUDITED_TX));
   }
 
   list(): Promise<RoleGrant[]> {

@@ -5,7 +5,7 @@ import { Rollout } from '../../../../shared/schemas/rollout';
 import type { FirestoreHandle, FirestoreProvider } from './client';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
-import { auditRolloutStep, openAuditChain } from './audit-log';
+import { AUDITED_TX, auditRolloutStep, openAuditChain } from './audit-log';
 import { addToOutbox } from './outbox';
 import { SUBCOLLECTIONS } from './registry-collections';
 import { versionFromDoc, versionToDoc } from './version-codec';
@@ -54,7 +54,7 @@ export class FirestoreRolloutStore implements RolloutStore {
       addToOutbox(tx, db, write.event, new Date(write.history.at));
       const familyId = peers.docs.find((d) => d.id === challenger.id)!.get('familyId') as string;
       audit.append(auditRolloutStep(familyId, before, write));
-    }));
+    }, AUDITED_TX));
   }
 
   setOnlineMetric(id: string, value: number): Promise<void> {
