@@ -8,3 +8,9 @@ export function versionDisplayName(run: { name?: string | null; runNumber: numbe
 export function versionId(familyId: string, version: number): string {
   return `${familyId}-v${version}`;
 }
+
+/** The family a version id names (`recs-prod-v3` → `recs-prod`), or null when it is not one. */
+export function familyOfVersionId(id: string): string | null {
+  const match = /^(.+)-v[0-9]+$/.exec(id);
+  return match ? match[1]! : null;
+}

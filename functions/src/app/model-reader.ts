@@ -3,6 +3,7 @@ import type { ListVersionsParams, TrainingRunReader, VersionReader } from '../..
 import type {
   LineageNode, LineageResponse, ListModelsResponse, ModelVersionView, SummaryResponse, VersionsResponse,
 } from '../../../shared/schemas/api';
+import { familyOfVersionId } from '../../../shared/domain/display-name';
 import { metricDeltas } from '../../../shared/domain/metric-deltas';
 import { primaryMetric } from '../../../shared/domain/primary-metric';
 import { toVersionView } from '../../../shared/domain/version-view';
@@ -45,11 +46,16 @@ export class ModelReader {
   }
 
   async lineage(id: string): Promise<LineageResponse> {
-    const version = await this.get(id);
-    const [run, familyRuns] = await Promise.all([
-      version.trainingRunId ? this.runs.get(version.trainingRunId) : Promise.resolve(null),
-      this.runs.familyRuns(version.familyId, RELATED_RUNS_LIMIT),
+    // The id names the family, so its runs are read with the version rather than after it; the
+    // version's own run is usually among them, which saves the third read.
+    const named = familyOfVersionId(id);
+    const [version, guessedRuns] = await Promise.all([
+      this.get(id),
+      named ? this.runs.familyRuns(named, RELATED_RUNS_LIMIT) : Promise.resolve(null),
     ]);
+    const familyRuns = named === version.familyId && guessedRuns ? guessedRuns : await this.runs.familyRuns(version.familyId, RELATED_RUNS_LIMIT);
+    const runId = version.trainingRunId;
+    const run = runId ? familyRuns.find((r) => r.id === runId) ?? await this.runs.get(runId) : null;
     const nodes: LineageNode[] = [];
     const edges: LineageResponse['edges'] = [];
     const config = run?.config ?? version.config;

@@ -331,6 +331,18 @@ describe('models read API (functions framework + Firestore emulator)', () => {
       ]);
       assert.deepEqual(res.body.relatedRuns.map((r: { id: string; isThisModel: boolean }) => [r.id, r.isThisModel]), [['47', true], ['42', false]]);
     });
+
+    it("draws the version's own run when it is older than the related runs listed", async () => {
+      const newer = Array.from({ length: 21 }, (_, i) => makeRun({ id: `r${100 + i}`, runNumber: 100 + i }));
+      await seedRegistry(db, {
+        versions: [makeVersion({ version: 3, trainingRunId: '7' })],
+        runs: [makeRun({ id: '7', runNumber: 7, experimentId: 'exp-7', versionId: 'recs-prod-v3' }), ...newer],
+      });
+      const res = await get('/api/models/recs-prod-v3/lineage').expect(200);
+      assert.deepEqual(res.body.edges.slice(0, 2), [{ from: 'experiment:exp-7', to: 'run:7' }, { from: 'run:7', to: 'model:recs-prod-v3' }]);
+      assert.equal(res.body.relatedRuns.length, 20);
+      assert.equal(res.body.relatedRuns.some((r: { isThisModel: boolean }) => r.isThisModel), false);
+    });
   });
 
   describe('CORS', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { sanitizeLabelKey, sanitizeLabelValue, sanitizeLabels } from '../../../shared/domain/labels';
-import { versionDisplayName, versionId } from '../../../shared/domain/display-name';
+import { familyOfVersionId, versionDisplayName, versionId } from '../../../shared/domain/display-name';
 
 describe('GCP label sanitizing (seed bug #2)', () => {
   const cases: [unknown, string][] = [
@@ -29,5 +29,11 @@ describe('version naming (seed bug #5)', () => {
     assert.equal(versionDisplayName({ name: 'chern_rank_v1', runNumber: 11 }, 'test_v1'), 'chern_rank_v1');
     assert.equal(versionDisplayName({ name: '  ', runNumber: 11 }, 'test_v1'), 'test_v1-v11');
     assert.equal(versionId('recs-prod', 3), 'recs-prod-v3');
+  });
+
+  it('reads the family back out of a version id, even one whose family ends in -v<n>', () => {
+    assert.equal(familyOfVersionId('recs-prod-v3'), 'recs-prod');
+    assert.equal(familyOfVersionId(versionId('ranker-v2', 11)), 'ranker-v2');
+    assert.equal(familyOfVersionId('recs-prod'), null);
   });
 });
