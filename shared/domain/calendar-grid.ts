@@ -1,5 +1,5 @@
 import type { RunStatus } from '../schemas/training-run';
-import type { CalendarResponse, CalendarWarning, FamilyFreshness, HistoricalRun } from './calendar';
+import type { CalendarCore, CalendarResponse, CalendarWarning, FamilyFreshness, HistoricalRun, SlotRef } from './calendar';
 
 /**
  * The calendar as the dashboard's grid needs it: per day and kind (history, planned, missed) the
@@ -56,7 +56,7 @@ export interface CalendarGrid {
 const failedFirst = (a: HistoricalRun, b: HistoricalRun) => Number((b.statuses.failed ?? 0) > 0) - Number((a.statuses.failed ?? 0) > 0);
 
 /** The grid of a whole calendar: totals of every entry, names of the first few. */
-export function calendarGrid(response: CalendarResponse, preview = GRID_PREVIEW): CalendarGrid {
+export function calendarGrid(core: CalendarCore, preview = GRID_PREVIEW): CalendarGrid {
   const schedules: CalendarGrid['schedules'] = [];
   const index = new Map<string, number>();
   const refOf = (scheduleId: string, name: string): number => {
@@ -67,22 +67,25 @@ export function calendarGrid(response: CalendarResponse, preview = GRID_PREVIEW)
     }
     return i;
   };
-  const slots = <E extends { scheduleId: string; name: string }>(byDay: Record<string, E[]>, countOf: (e: E) => number): Record<string, GridSlotsDay> => {
+  const slots = (byDay: Record<string, SlotRef[]>): Record<string, GridSlotsDay> => {
     const out: Record<string, GridSlotsDay> = {};
-    for (const [day, entries] of Object.entries(byDay)) {
-      if (entries.length === 0) continue;
+    for (const [day, refs] of Object.entries(byDay)) {
+      if (refs.length === 0) continue;
       out[day] = {
-        count: entries.reduce((n, e) => n + countOf(e), 0),
-        schedules: entries.length,
-        top: entries.slice(0, preview).map((e): GridSlotRef => [refOf(e.scheduleId, e.name), countOf(e)]),
+        count: refs.reduce((n, [, , count]) => n + count, 0),
+        schedules: refs.length,
+        top: refs.slice(0, preview).map(([i, , count]): GridSlotRef => {
+          const schedule = core.schedules[i]!;
+          return [refOf(schedule.id, schedule.name), count];
+        }),
       };
     }
     return out;
   };
-  const scheduled = slots(response.scheduled, (e) => e.fires);
-  const missed = slots(response.missed, (e) => e.slots);
+  const scheduled = slots(core.scheduled);
+  const missed = slots(core.missed);
   const historical: Record<string, GridHistoryDay> = {};
-  for (const [day, entries] of Object.entries(response.historical)) {
+  for (const [day, entries] of Object.entries(core.historical)) {
     if (entries.length === 0) continue;
     const statuses: Partial<Record<RunStatus, number>> = {};
     for (const e of entries) for (const [s, n] of Object.entries(e.statuses) as [RunStatus, number][]) statuses[s] = (statuses[s] ?? 0) + n;
@@ -97,7 +100,7 @@ export function calendarGrid(response: CalendarResponse, preview = GRID_PREVIEW)
       }),
     };
   }
-  return { window: response.window, schedules, historical, scheduled, missed, families: response.families, warnings: response.warnings };
+  return { window: core.window, schedules, historical, scheduled, missed, families: core.families, warnings: core.warnings };
 }
 
 /** One day of the calendar in seed 000's shape: every schedule once with its count, every group's runs. */

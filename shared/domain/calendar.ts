@@ -140,6 +140,18 @@ export interface CalendarResponse {
   warnings: CalendarWarning[];
 }
 
+/**
+ * The calendar before its planned and missed slots become entries: per day each schedule's slot
+ * ref, by index into `schedules`. The grid reads its counts and first few names straight from it;
+ * building the seed's entry per schedule per day (some 90,000 for 500 schedules over 40 weeks) is
+ * left to the reads that send them.
+ */
+export interface CalendarCore extends Omit<CalendarResponse, 'scheduled' | 'missed'> {
+  schedules: Schedule[];
+  scheduled: Record<string, SlotRef[]>;
+  missed: Record<string, SlotRef[]>;
+}
+
 export interface CalendarInput {
   window: CalendarWindow;
   now: Date;
@@ -192,13 +204,15 @@ function addSlot(byDay: SlotsByDay, day: string, instant: number, schedule: numb
   slots.schedules.push(schedule);
 }
 
+/** A schedule's slots on one date before they become entries: its index among the input's schedules, its first slot that day and how many. */
+export type SlotRef = [schedule: number, first: number, count: number];
+
 /**
- * Each date's slots as one object per schedule (its first slot that day and how many), by that
- * slot's time, then schedule name in locale order, then as added: a schedule firing every minute
- * is one entry a day, not 1,440.
+ * Each date's slots as one ref per schedule, by its first slot's time, then schedule name in
+ * locale order, then as added: a schedule firing every minute is one entry a day, not 1,440.
  */
-function slotObjects<T>(byDay: SlotsByDay, nameRanks: number[], make: (first: number, count: number, schedule: number) => T): Record<string, T[]> {
-  const out: Record<string, T[]> = {};
+function slotRefs(byDay: SlotsByDay, nameRanks: number[]): Record<string, SlotRef[]> {
+  const out: Record<string, SlotRef[]> = {};
   for (const [day, { instants, schedules }] of byDay) {
     const bySchedule = new Map<number, { first: number; count: number; order: number }>();
     instants.forEach((instant, i) => {
@@ -211,8 +225,14 @@ function slotObjects<T>(byDay: SlotsByDay, nameRanks: number[], make: (first: nu
     });
     const entries = [...bySchedule];
     entries.sort(([a, x], [b, y]) => x.first - y.first || nameRanks[a]! - nameRanks[b]! || x.order - y.order);
-    out[day] = entries.map(([schedule, { first, count }]) => make(first, count, schedule));
+    out[day] = entries.map(([schedule, { first, count }]): SlotRef => [schedule, first, count]);
   }
+  return out;
+}
+
+function mapDays<A, B>(byDay: Record<string, A[]>, make: (a: A) => B): Record<string, B[]> {
+  const out: Record<string, B[]> = {};
+  for (const [day, items] of Object.entries(byDay)) out[day] = items.map(make);
   return out;
 }
 
@@ -278,7 +298,7 @@ function historicalByDay(window: CalendarWindow, history: RunHistory, scheduleNa
   return out;
 }
 
-export function buildCalendar(input: CalendarInput): CalendarResponse {
+export function calendarCore(input: CalendarInput): CalendarCore {
   const { window, now, schedules, history } = input;
   const warnings = [...(input.warnings ?? [])];
   const scheduledSlots: SlotsByDay = new Map();
@@ -310,18 +330,8 @@ export function buildCalendar(input: CalendarInput): CalendarResponse {
     }
   }
   const nameRanks = localeRanks(schedules.map((s) => s.name));
-  const descriptions = schedules.map((s) => describeSchedule(s));
-  const scheduled = slotObjects(scheduledSlots, nameRanks, (fire, fires, index): ScheduledSlot => {
-    const schedule = schedules[index]!;
-    return {
-      scheduleId: schedule.id, name: schedule.name, type: schedule.modelType, scheduleType: schedule.type,
-      description: descriptions[index]!, fireTime: isoInstant(fire), familyId: schedule.familyId, fires,
-    };
-  });
-  const missed = slotObjects(missedSlots, nameRanks, (slot, slots, index): MissedSlot => {
-    const schedule = schedules[index]!;
-    return { scheduleId: schedule.id, name: schedule.name, familyId: schedule.familyId, fireTime: isoInstant(slot), slots };
-  });
+  const scheduled = slotRefs(scheduledSlots, nameRanks);
+  const missed = slotRefs(missedSlots, nameRanks);
   const historical = historicalByDay(window, history, new Map(schedules.map((s) => [s.id, s.name])));
 
   const families = calendarFamilyIds(window, schedules, history).map((familyId): FamilyFreshness => {
@@ -338,6 +348,28 @@ export function buildCalendar(input: CalendarInput): CalendarResponse {
       start: window.start.toISOString(), end: window.end.toISOString(), tz: window.tz,
       weeksPast: window.weeksPast, weeksFuture: window.weeksFuture, today: window.today, days: window.days,
     },
-    scheduled, historical, missed, families, warnings,
+    schedules, scheduled, historical, missed, families, warnings,
   };
+}
+
+/** The calendar in seed 000's shape: every planned and missed slot ref as its entry. */
+export function expandCalendarCore(core: CalendarCore): CalendarResponse {
+  const { schedules } = core;
+  const descriptions = schedules.map((s) => describeSchedule(s));
+  const scheduled = mapDays(core.scheduled, ([index, fire, fires]): ScheduledSlot => {
+    const schedule = schedules[index]!;
+    return {
+      scheduleId: schedule.id, name: schedule.name, type: schedule.modelType, scheduleType: schedule.type,
+      description: descriptions[index]!, fireTime: isoInstant(fire), familyId: schedule.familyId, fires,
+    };
+  });
+  const missed = mapDays(core.missed, ([index, slot, slots]): MissedSlot => {
+    const schedule = schedules[index]!;
+    return { scheduleId: schedule.id, name: schedule.name, familyId: schedule.familyId, fireTime: isoInstant(slot), slots };
+  });
+  return { window: core.window, scheduled, historical: core.historical, missed, families: core.families, warnings: core.warnings };
+}
+
+export function buildCalendar(input: CalendarInput): CalendarResponse {
+  return expandCalendarCore(calendarCore(input));
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../../../shared/ports';
 import type { Schedule } from '../../../shared/schemas/schedule';
 import type { RunHistory } from '../../../shared/domain/calendar-rollups';
 import {
-  buildCalendar, calendarFamilyIds, calendarWindow, dayWindow, type CalendarResponse, type CalendarWarning, type CalendarWindow,
+  calendarCore, calendarFamilyIds, calendarWindow, dayWindow, expandCalendarCore, type CalendarCore, type CalendarWarning, type CalendarWindow,
 } from '../../../shared/domain/calendar';
 import { calendarDay, type CalendarDay } from '../../../shared/domain/calendar-grid';
 
@@ -39,8 +39,11 @@ export interface CalendarRunReader {
    * `endedBy` (now, with room for clocks a little ahead), so rollups past it are not read.
    */
   historyBetween(from: Date, to: Date, inFlightLimit: number, endedBy: Date): Promise<{ history: RunHistory; truncated: boolean }>;
-  /** Registration time of each family's latest blessed version, null when it has none. */
-  lastBlessedAt(familyIds: string[]): Promise<Record<string, string | null>>;
+  /**
+   * Registration time of each family's latest blessed version (families never blessed are
+   * absent). It needs no family ids, so it is read beside the rest rather than after it.
+   */
+  lastBlessings(): Promise<Record<string, string>>;
 }
 
 export interface CalendarQuery {
@@ -61,7 +64,8 @@ export class CalendarReader {
   ) {}
 
   /** The whole window, every entry of every day. */
-  async read({ tz, weeksPast, weeksFuture }: CalendarQuery): Promise<CalendarResponse> {
+  /** The window's calendar as slot refs: the grid counts them, `expandCalendarCore` gives seed 000's entries. */
+  async read({ tz, weeksPast, weeksFuture }: CalendarQuery): Promise<CalendarCore> {
     const now = this.clock.now();
     return this.build(calendarWindow(now, tz, weeksPast, weeksFuture), now, true);
   }
@@ -69,13 +73,14 @@ export class CalendarReader {
   /** One local date's entries (what the grid's popover shows); no family freshness. */
   async readDay({ tz, date }: { tz: string; date: string }): Promise<CalendarDay> {
     const now = this.clock.now();
-    return calendarDay(await this.build(dayWindow(now, tz, date), now, false), date);
+    return calendarDay(expandCalendarCore(await this.build(dayWindow(now, tz, date), now, false)), date);
   }
 
-  private async build(window: CalendarWindow, now: Date, withFamilies: boolean): Promise<CalendarResponse> {
-    const [schedules, runs] = await Promise.all([
+  private async build(window: CalendarWindow, now: Date, withFamilies: boolean): Promise<CalendarCore> {
+    const [schedules, runs, blessings] = await Promise.all([
       this.schedules.listActive(CALENDAR_LIMITS.schedules),
       this.runs.historyBetween(new Date(window.start.getTime() - RUN_LOOKBACK_MS), window.end, CALENDAR_LIMITS.inFlightRuns, new Date(now.getTime() + CLOCK_SKEW_MS)),
+      withFamilies ? this.runs.lastBlessings() : Promise.resolve({} as Record<string, string>),
     ]);
     const warnings: CalendarWarning[] = [];
     if (schedules.truncated) {
@@ -90,8 +95,8 @@ export class CalendarReader {
       if (familyIds.length > CALENDAR_LIMITS.families) {
         warnings.push({ code: 'FAMILIES_TRUNCATED', message: `Last blessing is looked up for the first ${CALENDAR_LIMITS.families} of ${familyIds.length} families only` });
       }
-      lastBlessedAt = await this.runs.lastBlessedAt(familyIds.slice(0, CALENDAR_LIMITS.families));
+      lastBlessedAt = Object.fromEntries(familyIds.slice(0, CALENDAR_LIMITS.families).map((id) => [id, blessings[id] ?? null]));
     }
-    return buildCalendar({ window, now, schedules: schedules.items, history: runs.history, lastBlessedAt, warnings });
+    return calendarCore({ window, now, schedules: schedules.items, history: runs.history, lastBlessedAt, warnings });
   }
 }

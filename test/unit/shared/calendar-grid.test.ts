@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildCalendar, calendarWindow, type CalendarResponse } from '../../../shared/domain/calendar';
+import { calendarCore, calendarWindow, expandCalendarCore, type CalendarCore } from '../../../shared/domain/calendar';
 import { historyFromRuns } from '../../../shared/domain/calendar-rollups';
 import { calendarDay, calendarGrid, GRID_PREVIEW } from '../../../shared/domain/calendar-grid';
 import { Schedule } from '../../../shared/schemas/schedule';
@@ -13,8 +13,8 @@ const makeSchedule = (over: Partial<Schedule> & Pick<Schedule, 'id' | 'type'>): 
   pipelineTemplate: 'gs://p/t.json', state: 'active', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', ...over,
 });
 
-function calendarOf(schedules: Schedule[], runs: TrainingRun[] = []): CalendarResponse {
-  return buildCalendar({ window: calendarWindow(NOW, 'UTC', 2, 2), now: NOW, schedules, history: historyFromRuns(runs), lastBlessedAt: {} });
+function calendarOf(schedules: Schedule[], runs: TrainingRun[] = []): CalendarCore {
+  return calendarCore({ window: calendarWindow(NOW, 'UTC', 2, 2), now: NOW, schedules, history: historyFromRuns(runs), lastBlessedAt: {} });
 }
 
 describe('calendar grid', () => {
@@ -23,8 +23,9 @@ describe('calendar grid', () => {
     ...Array.from({ length: 8 }, (_, i) => makeRun({ id: `r${i}`, scheduleId: `d${i}`, status: i === 7 ? 'failed' : 'completed', scheduledFor: `2026-03-24T0${i}:00:00Z`, startedAt: `2026-03-24T0${i}:01:00Z`, completedAt: `2026-03-24T0${i}:30:00Z` })),
     makeRun({ id: 'by-hand', familyId: 'ranking-q4', startedAt: '2026-03-24T10:00:00Z', completedAt: '2026-03-24T11:00:00Z' }),
   ];
-  const full = calendarOf(schedules, runs);
-  const grid = calendarGrid(full);
+  const core = calendarOf(schedules, runs);
+  const full = expandCalendarCore(core);
+  const grid = calendarGrid(core);
 
   it('counts every entry of every day, and names at most five', () => {
     for (const kind of ['scheduled', 'missed'] as const) {

@@ -5,7 +5,7 @@ import {
 import type { CalendarRunReader } from '../../app/calendar';
 import type { FirestoreProvider } from './client';
 import { buildRangeQuery } from './calendar-queries';
-import { readLastBlessed, SUMMARY_SHARDS } from './summary-counters';
+import { readLastBlessings, SUMMARY_SHARDS } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { runFromDoc } from './run-repository';
 import { runningRunsShape, scheduledBeforeShape } from './training-queries';
@@ -37,9 +37,9 @@ export class FirestoreCalendarRunRepository implements CalendarRunReader {
   }
 
   /** From the KPI counter shards, where registrations note each family's last blessing: a read per shard, not per family. */
-  async lastBlessedAt(familyIds: string[]): Promise<Record<string, string | null>> {
+  async lastBlessings(): Promise<Record<string, string>> {
     const { db } = await this.firestore();
     this.meter.add(SUMMARY_SHARDS);
-    return readLastBlessed(db, familyIds);
+    return readLastBlessings(db);
   }
 }

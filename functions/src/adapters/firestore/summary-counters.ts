@@ -37,10 +37,10 @@ export function countVersionChange(tx: Transaction, { db, fs }: FirestoreHandle,
 }
 
 /** Each family's last blessing as the shards hold it (the latest of theirs), null when never blessed. */
-export async function readLastBlessed(db: Firestore, familyIds: string[]): Promise<Record<string, string | null>> {
+/** Every family's last blessing noted on the shards (families never blessed are absent). */
+export async function readLastBlessings(db: Firestore): Promise<Record<string, string>> {
   const shards = await db.getAll(...Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i)));
-  const latest = lastBlessedOf(shards.map((s) => s.data()));
-  return Object.fromEntries(familyIds.map((id) => [id, latest[id] ?? null]));
+  return lastBlessedOf(shards.map((s) => s.data()));
 }
 
 function lastBlessedOf(shards: (Record<string, unknown> | undefined)[]): Record<string, string> {

@@ -6,6 +6,7 @@ import { canonicalTimeZone, isValidTimeZone } from '../../../../shared/domain/sc
 import { CalendarDaySchema, CalendarGridSchema, CalendarResponseSchema } from '../../../../shared/schemas/responses';
 import { compactCalendar } from '../../../../shared/domain/calendar-wire';
 import { calendarGrid } from '../../../../shared/domain/calendar-grid';
+import { expandCalendarCore } from '../../../../shared/domain/calendar';
 import type { CalendarReader } from '../../app/calendar';
 import type { Route } from '../route';
 
@@ -74,7 +75,7 @@ export function calendarRoutes(reader: CalendarReader): Route[] {
         query: CalendarQueryParams, responses: { 200: { description: 'The calendar window', schema: CalendarResponseSchema } },
       },
       async handle({ query }) {
-        return { body: compactCalendar(await window(query)) };
+        return { body: compactCalendar(expandCalendarCore(await window(query))) };
       },
     },
   ];
