@@ -1,0 +1,71 @@
+/**
+ * One dashboard call through the API against the one Firestore query a developer would write for
+ * the same data, timed alternately (issue 15: API p95 ≤ 2× the query's). Shared by
+ * bench/dashboard-calls.ts and bench/calendar.ts.
+ */
+import request from 'supertest';
+import { http } from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { buildApi } from '../functions/src/functions/api';
+import type { ApiConfig } from '../functions/src/config';
+import { percentile, round } from './stats';
+
+export interface CallRow {
+  versions: number;
+  call: string;
+  route: string;
+  direct: string;
+  requests: number;
+  apiP50: number;
+  apiP95: number;
+  directP50: number;
+  directP95: number;
+  /** API p95 / direct p95 (goal ≤ 2). */
+  ratio: number;
+}
+
+export interface Call {
+  call: string;
+  route: string;
+  /** The hand-written query, as a reader sees it in the report. */
+  direct: string;
+  query: () => Promise<unknown>;
+  /** What is requested when it differs from what the report shows (a cursor). */
+  apiRoute?: string;
+}
+
+/** GETs through the API the same in-process way read-costs times it: supertest against the functions-framework server. */
+export function apiGetter(name: string, config: ApiConfig, token: string): (route: string) => Promise<request.Response> {
+  http(name, buildApi(config));
+  const server = getTestServer(name);
+  return async (route) => {
+    const res = await request(server).get(route).set('Authorization', `Bearer ${token}`);
+    if (res.status !== 200) throw new Error(`${route} answered ${res.status}`);
+    return res;
+  };
+}
+
+/**
+ * p50/p95 of one call through the API and of its direct query, taken alternately (which goes
+ * first flips each round) so that load from other processes on the machine falls on both alike.
+ */
+export async function measureCall(versions: number, call: Call, api: (route: string) => Promise<request.Response>, requests: number): Promise<CallRow> {
+  const route = call.apiRoute ?? call.route;
+  const timed = async (f: () => Promise<unknown>, into: number[]) => { const t = performance.now(); await f(); into.push(performance.now() - t); };
+  const warm: number[] = [];
+  for (let i = 0; i < 2; i++) { await timed(() => api(route), warm); await timed(call.query, warm); }
+  const viaApi: number[] = [];
+  const direct: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    if (i % 2 === 0) { await timed(() => api(route), viaApi); await timed(call.query, direct); }
+    else { await timed(call.query, direct); await timed(() => api(route), viaApi); }
+  }
+  const row = {
+    versions, call: call.call, route: call.route, direct: call.direct, requests,
+    apiP50: round(percentile(viaApi, 50)), apiP95: round(percentile(viaApi, 95)),
+    directP50: round(percentile(direct, 50)), directP95: round(percentile(direct, 95)),
+    ratio: round(percentile(viaApi, 95) / percentile(direct, 95), 2),
+  };
+  console.log(`  ${versions} versions, ${call.call}: API p95 ${row.apiP95} ms, direct p95 ${row.directP95} ms (${row.ratio}×)`);
+  return row;
+}
