@@ -49,7 +49,8 @@ export function apiGetter(name: string, config: ApiConfig, token: string): (rout
  * p50/p95 of one call through the API and of its direct query, taken alternately (which goes
  * first flips each round) so that load from other processes on the machine falls on both alike.
  */
-export async function measureCall(versions: number, call: Call, api: (route: string) => Promise<request.Response>, requests: number): Promise<CallRow> {
+/** `versions` is the registry's size (for the calendar: its runs in the window, named by `unit`). */
+export async function measureCall(versions: number, call: Call, api: (route: string) => Promise<request.Response>, requests: number, unit = 'versions'): Promise<CallRow> {
   const route = call.apiRoute ?? call.route;
   const timed = async (f: () => Promise<unknown>, into: number[]) => { const t = performance.now(); await f(); into.push(performance.now() - t); };
   const warm: number[] = [];
@@ -66,6 +67,6 @@ export async function measureCall(versions: number, call: Call, api: (route: str
     directP50: round(percentile(direct, 50)), directP95: round(percentile(direct, 95)),
     ratio: round(percentile(viaApi, 95) / percentile(direct, 95), 2),
   };
-  console.log(`  ${versions} versions, ${call.call}: API p95 ${row.apiP95} ms, direct p95 ${row.directP95} ms (${row.ratio}×)`);
+  console.log(`  ${versions} ${unit}, ${call.call}: API p95 ${row.apiP95} ms, direct p95 ${row.directP95} ms (${row.ratio}×)`);
   return row;
 }
