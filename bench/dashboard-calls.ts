@@ -50,6 +50,8 @@ async function seedLineage(db: Firestore): Promise<void> {
   const runs = Array.from({ length: RELATED_RUNS }, (_, i) => TrainingRun.parse({
     id: `calls-r${i}`, name: `TR-${i + 1}`, runNumber: i + 1, familyId: OPENED.familyId, modelType: OPENED.modelType,
     status: 'completed', runId: `tr-calls-${i}`, blessed: true, metrics: { recall_at_100: 0.5 + i / 100 },
+    // The opened version came from the first run, linked back as registration links it.
+    ...(i === 0 ? { versionId: OPENED.id } : {}),
     startedAt: new Date(Date.UTC(2025, 11, 1) + i * 3_600_000).toISOString(),
     completedAt: new Date(Date.UTC(2025, 11, 1) + (i + 1) * 3_600_000).toISOString(),
   }));

@@ -32,6 +32,8 @@ export interface TrainingRunReader {
   get(id: string): Promise<TrainingRun | null>;
   /** A family's runs, newest first, at most `limit`. */
   familyRuns(familyId: string, limit: number): Promise<TrainingRun[]>;
+  /** The run that produced a version (its `versionId` back link), or null. */
+  runOfVersion(versionId: string): Promise<TrainingRun | null>;
 }
 
 export interface FamilyReader {

@@ -32,8 +32,16 @@ export class ModelReader {
   }
 
   async history(id: string): Promise<VersionsResponse> {
-    const version = await this.get(id);
-    const family = await this.versions.familyHistory(version.familyId, HISTORY_LIMIT);
+    // The id names the family: its history is read first and, holding the version, proves it
+    // exists (one query). Otherwise (an older or archived version) the version is read for its family.
+    const named = familyOfVersionId(id);
+    let family = named ? await this.versions.familyHistory(named, HISTORY_LIMIT) : [];
+    let familyId = named;
+    if (!family.some((v) => v.id === id)) {
+      const version = await this.get(id);
+      if (version.familyId !== named) family = await this.versions.familyHistory(version.familyId, HISTORY_LIMIT);
+      familyId = version.familyId;
+    }
     const items = family.map((v, i) => {
       const previous = family[i + 1] ?? null; // newest first, so the previous version is next
       return {
@@ -42,20 +50,23 @@ export class ModelReader {
         previousVersion: previous?.version ?? null,
       };
     });
-    return { familyId: version.familyId, versionId: id, items };
+    return { familyId: familyId!, versionId: id, items };
   }
 
   async lineage(id: string): Promise<LineageResponse> {
-    // The id names the family, so its runs are read with the version rather than after it; the
-    // version's own run is usually among them, which saves the third read.
+    // All at once rather than one after the other: the id names the family, and the run that
+    // produced the version links back to it. The version's own `trainingRunId` decides; the run is
+    // read by that id only when neither read found it.
     const named = familyOfVersionId(id);
-    const [version, guessedRuns] = await Promise.all([
+    const [version, guessedRuns, linkedRun] = await Promise.all([
       this.get(id),
       named ? this.runs.familyRuns(named, RELATED_RUNS_LIMIT) : Promise.resolve(null),
+      this.runs.runOfVersion(id),
     ]);
     const familyRuns = named === version.familyId && guessedRuns ? guessedRuns : await this.runs.familyRuns(version.familyId, RELATED_RUNS_LIMIT);
     const runId = version.trainingRunId;
-    const run = runId ? familyRuns.find((r) => r.id === runId) ?? await this.runs.get(runId) : null;
+    const found = [linkedRun, ...familyRuns].find((r) => r?.id === runId);
+    const run = runId ? found ?? await this.runs.get(runId) : null;
     const nodes: LineageNode[] = [];
     const edges: LineageResponse['edges'] = [];
     const config = run?.config ?? version.config;

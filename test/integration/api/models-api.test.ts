@@ -286,6 +286,13 @@ describe('models read API (functions framework + Firestore emulator)', () => {
       assert.equal(res.body.searchTokens, undefined, 'query-only fields stay internal');
     });
 
+    it('answers 404 for a version its family does not have, and gives the history of one older than those listed', async () => {
+      await seedRegistry(db, { versions: Array.from({ length: 202 }, (_, i) => makeVersion({ version: i + 1 })) });
+      assert.equal((await get('/api/models/recs-prod-v999/versions').expect(404)).body.error.code, 'NOT_FOUND');
+      const oldest = await get('/api/models/recs-prod-v1/versions').expect(200);
+      assert.deepEqual([oldest.body.familyId, oldest.body.versionId, oldest.body.items.length, oldest.body.items[0].version], ['recs-prod', 'recs-prod-v1', 200, 202]);
+    });
+
     it('gives the family history newest first with metric deltas to the previous version', async () => {
       await seedRegistry(db, {
         versions: [
@@ -332,16 +339,22 @@ describe('models read API (functions framework + Firestore emulator)', () => {
       assert.deepEqual(res.body.relatedRuns.map((r: { id: string; isThisModel: boolean }) => [r.id, r.isThisModel]), [['47', true], ['42', false]]);
     });
 
-    it("draws the version's own run when it is older than the related runs listed", async () => {
+    it("draws the version's own run when it is older than the related runs listed, linked back or not", async () => {
       const newer = Array.from({ length: 21 }, (_, i) => makeRun({ id: `r${100 + i}`, runNumber: 100 + i }));
       await seedRegistry(db, {
-        versions: [makeVersion({ version: 3, trainingRunId: '7' })],
-        runs: [makeRun({ id: '7', runNumber: 7, experimentId: 'exp-7', versionId: 'recs-prod-v3' }), ...newer],
+        versions: [makeVersion({ version: 3, trainingRunId: '7' }), makeVersion({ version: 4, trainingRunId: '8' })],
+        runs: [
+          makeRun({ id: '7', runNumber: 7, experimentId: 'exp-7', versionId: null }),
+          makeRun({ id: '8', runNumber: 8, experimentId: 'exp-8', versionId: 'recs-prod-v4' }),
+          ...newer,
+        ],
       });
-      const res = await get('/api/models/recs-prod-v3/lineage').expect(200);
-      assert.deepEqual(res.body.edges.slice(0, 2), [{ from: 'experiment:exp-7', to: 'run:7' }, { from: 'run:7', to: 'model:recs-prod-v3' }]);
-      assert.equal(res.body.relatedRuns.length, 20);
-      assert.equal(res.body.relatedRuns.some((r: { isThisModel: boolean }) => r.isThisModel), false);
+      for (const [version, run] of [[3, '7'], [4, '8']]) {
+        const res = await get(`/api/models/recs-prod-v${version}/lineage`).expect(200);
+        assert.deepEqual(res.body.edges.slice(0, 2), [{ from: `experiment:exp-${run}`, to: `run:${run}` }, { from: `run:${run}`, to: `model:recs-prod-v${version}` }]);
+        assert.equal(res.body.relatedRuns.length, 20);
+        assert.equal(res.body.relatedRuns.some((r: { isThisModel: boolean }) => r.isThisModel), false);
+      }
     });
   });
 

@@ -20,6 +20,13 @@ export class FirestoreTrainingRunRepository implements TrainingRunReader {
     return snap.exists ? runFromDoc(snap.data()!) : null;
   }
 
+  async runOfVersion(versionId: string): Promise<TrainingRun | null> {
+    const { db } = await this.firestore();
+    const snapshot = await db.collection(COLLECTIONS.trainingRuns).where('versionId', '==', versionId).limit(1).get();
+    this.meter.add(1);
+    return snapshot.empty ? null : runFromDoc(snapshot.docs[0]!.data());
+  }
+
   async familyRuns(familyId: string, limit: number): Promise<TrainingRun[]> {
     const handle = await this.firestore();
     const snapshot = await buildQuery(handle, familyRunsShape(familyId)).limit(limit).get();
