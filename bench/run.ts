@@ -52,7 +52,7 @@ async function main() {
     results.readsPerPage = reads;
     console.log('dashboard calls against direct queries, first-visit reads (10,000)…');
     calls.push(await benchDashboardCalls(db, emulator.projectId, parseConfig(env), token, 10_000));
-    results.dashboardCalls = { calls: calls.flatMap((c) => c.calls), firstVisit: calls.flatMap((c) => c.firstVisit) } satisfies DashboardCallsBench;
+    results.dashboardCalls = { calls: calls.flatMap((c) => c.calls), firstVisit: calls.flatMap((c) => c.firstVisit), floor: calls.flatMap((c) => c.floor ?? []) } satisfies DashboardCallsBench;
     console.log('latencies at 10,000 versions…');
     results.latencyAt10k = await apiLatencies(parseConfig(env), token);
     const target = { projectId: emulator.projectId, host: emulator.host };
