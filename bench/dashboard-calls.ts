@@ -39,9 +39,17 @@ export interface FirstVisitRow {
 
 export type { CallRow };
 
+/** What a call costs the API with no Firestore at all: `GET /api/health` (public) through the same server. */
+export interface FloorRow {
+  versions: number;
+  p50: number;
+  p95: number;
+}
+
 export interface DashboardCallsBench {
   calls: CallRow[];
   firstVisit: FirstVisitRow[];
+  floor?: FloorRow[];
 }
 
 /** Gives the opened version a training run and its family related runs, so lineage reads real documents (no rollups: the calendar is not concerned). */

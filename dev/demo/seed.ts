@@ -8,7 +8,7 @@ import { versionToDoc } from '../../functions/src/adapters/firestore/version-cod
 import { weekAddition } from '../../functions/src/adapters/firestore/calendar-rollup-store';
 import { incrementsOf } from '../../functions/src/adapters/firestore/increments';
 import { summaryShardRef } from '../../functions/src/adapters/firestore/summary-counters';
-import { indexedSchedule, scheduleIndexRef } from '../../functions/src/adapters/firestore/schedule-index';
+import { indexEntry, scheduleIndexRef } from '../../functions/src/adapters/firestore/schedule-index';
 import { buildRollups } from '../../shared/domain/calendar-rollups';
 import { addCounts, contribution, zeroCounts } from '../../shared/domain/summary-counts';
 
@@ -33,7 +33,7 @@ export async function seedRegistry(db: Firestore, data: RegistryData): Promise<v
   for (const s of data.schedules ?? []) void writer.set(db.collection(COLLECTIONS.schedules).doc(s.id), s);
   // One merged write for the calendar's index (a bulk writer may not write one document twice at once).
   const active = (data.schedules ?? []).filter((s) => s.state === 'active');
-  if (active.length) void writer.set(scheduleIndexRef(db), { schedules: Object.fromEntries(active.map((s) => [s.id, indexedSchedule(s)])) }, { merge: true });
+  if (active.length) void writer.set(scheduleIndexRef(db), { schedules: Object.fromEntries(active.map((s) => [s.id, indexEntry(s)])) }, { merge: true });
   if (data.versions?.length) {
     const sum = data.versions.reduce((counts, v) => addCounts(counts, contribution(v)), zeroCounts());
     const lastBlessedAt: Record<string, string> = {};

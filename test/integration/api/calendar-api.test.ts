@@ -309,6 +309,15 @@ describe('training calendar API (functions framework + Firestore emulator)', () 
     assert.deepEqual(await reconcileScheduleIndex(await handle()), { schedules: 10, repaired: true });
     assert.deepEqual(await reconcileScheduleIndex(await handle()), { schedules: 10, repaired: false });
     assert.deepEqual(await names(), expected.map((n) => (n === 'daily-1' ? 'edited-by-hand' : n)).sort());
+
+    // An index whose entries are maps (as written before they became JSON strings) is still read, and the reconcile rewrites it.
+    const index = db.collection('calendarSchedules').doc('active');
+    const entries = (await index.get()).data()!.schedules as Record<string, string>;
+    assert.ok(Object.values(entries).every((entry) => typeof entry === 'string'));
+    await index.set({ schedules: Object.fromEntries(Object.entries(entries).map(([id, entry]) => [id, JSON.parse(entry)])) });
+    assert.deepEqual(await names(), expected.map((n) => (n === 'daily-1' ? 'edited-by-hand' : n)).sort());
+    assert.deepEqual(await reconcileScheduleIndex(await handle()), { schedules: 10, repaired: true });
+    assert.deepEqual((await index.get()).data()!.schedules, entries);
   });
 
   it("reads the families' last blessings from the counter shards, and the reconcile repairs them after a blessed version is deleted", async () => {
