@@ -4,7 +4,8 @@ import type { ModelType } from '../schemas/common';
 import type { Schedule } from '../schemas/schedule';
 import type { RunStatus } from '../schemas/training-run';
 import type { PlacedRuns, RunHistory } from './calendar-rollups';
-import { describeSchedule, MAX_FIRE_TIMES, projectFireInstants, validateScheduleTiming } from './schedule-projection';
+import { describeSchedule, MAX_FIRE_TIMES, projectFireInstants, validateScheduleTiming, type ScheduleTiming } from './schedule-projection';
+import { boundedMemo } from './bounded-memo';
 import { isoDay, isoInstant } from './iso-instant';
 import { zoneOffsetAt } from './zone-offsets';
 
@@ -298,6 +299,40 @@ function historicalByDay(window: CalendarWindow, history: RunHistory, scheduleNa
   return out;
 }
 
+/** Schedules that fire at most this often over a window have their fires kept across requests. */
+const KEPT_FIRES = 1_000;
+
+/**
+ * A schedule's fires over a whole window and their local dates. They depend on its timing, the
+ * window and the zone, not on now, and a window stays the same all week: kept across requests
+ * (at most one window's worth of the calendar's schedules), each request only splits them at now.
+ * Null for a schedule firing more than KEPT_FIRES times: it is projected per request, before and
+ * after now, each part up to the fire limit.
+ */
+const keptFires = boundedMemo((key: string): { instants: number[]; days: string[] } | null => {
+  const [timing, from, to, tz, limit] = JSON.parse(key) as [ScheduleTiming, number, number, string, number];
+  const { instants, truncated } = projectFireInstants(timing, from, to, Math.min(limit, KEPT_FIRES));
+  return truncated ? null : { instants, days: instants.map((t) => fastLocalDate(t, tz)) };
+}, 1_000);
+
+function wholeWindowFires(schedule: Schedule, window: CalendarWindow, limit: number) {
+  const { type, runAt, time, dayOfWeek, cron, timeZone, state, createdAt } = schedule;
+  const timing: ScheduleTiming = { type, runAt, time, dayOfWeek, cron, timeZone, state, createdAt };
+  return keptFires(JSON.stringify([timing, window.start.getTime(), window.end.getTime(), window.tz, limit]));
+}
+
+/** The index of the first instant at or after `t` in an ascending list. */
+function firstAtOrAfter(instants: number[], t: number): number {
+  let lo = 0;
+  let hi = instants.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (instants[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function calendarCore(input: CalendarInput): CalendarCore {
   const { window, now, schedules, history } = input;
   const warnings = [...(input.warnings ?? [])];
@@ -314,6 +349,16 @@ export function calendarCore(input: CalendarInput): CalendarCore {
     if (issues.length > 0) {
       const problems = issues.map((i) => `${i.path} ${i.message}`).join('; ');
       warnings.push({ code: 'SCHEDULE_INVALID', scheduleId: schedule.id, message: `Schedule '${schedule.name}' cannot fire: ${problems}` });
+      continue;
+    }
+    const whole = wholeWindowFires(schedule, window, input.fireTimeLimit ?? MAX_FIRE_TIMES);
+    if (whole) {
+      const from = firstAtOrAfter(whole.instants, futureFrom);
+      for (let i = from; i < whole.instants.length; i++) addSlot(scheduledSlots, whole.days[i]!, whole.instants[i]!, index);
+      const past = pastTo > windowStart ? whole.instants.slice(0, firstAtOrAfter(whole.instants, pastTo)) : [];
+      for (const slot of unmatchedSlots(past, history.due.get(schedule.id) ?? [], MISS_TOLERANCE_MS)) {
+        addSlot(missedSlots, fastLocalDate(slot, window.tz), slot, index);
+      }
       continue;
     }
     const future = projectFireInstants(schedule, futureFrom, windowEnd, input.fireTimeLimit);

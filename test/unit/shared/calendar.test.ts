@@ -224,3 +224,25 @@ describe('calendar rollups', () => {
     assert.equal(rollupDelta(makeRun({ id: 'r', status: 'running', startedAt: at(1, 1) })).size, 0, 'runs in flight are not rolled up');
   });
 });
+
+describe('buildCalendar across requests in one week', () => {
+  const daily = makeSchedule({ id: 'd', name: 'nightly', type: 'daily', time: '09:00', timeZone: 'UTC' });
+  const at = (now: string, runs: TrainingRun[] = []) => {
+    const when = new Date(now);
+    return buildCalendar({ window: calendarWindow(when, 'UTC', 1, 1), now: when, schedules: [daily], history: historyFromRuns(runs), lastBlessedAt: {} });
+  };
+
+  it('splits the same window at each request\'s now: a slot that passed is missed, or covered by its run', () => {
+    // Monday 2026-03-16 and Thursday 2026-03-19 share the window (2026-03-09 … 2026-03-22).
+    const monday = at('2026-03-16T08:00:00Z');
+    assert.deepEqual(Object.keys(monday.scheduled).sort(), ['2026-03-16', '2026-03-17', '2026-03-18', '2026-03-19', '2026-03-20', '2026-03-21', '2026-03-22']);
+    const thursday = at('2026-03-19T12:00:00Z');
+    assert.deepEqual(Object.keys(thursday.scheduled).sort(), ['2026-03-20', '2026-03-21', '2026-03-22']);
+    assert.equal(thursday.missed['2026-03-18']![0]!.fireTime, '2026-03-18T09:00:00.000Z');
+    const covered = at('2026-03-19T12:00:00Z', [makeRun({ id: 'r', scheduleId: 'd', scheduledFor: '2026-03-18T09:00:00Z', startedAt: '2026-03-18T09:01:00Z', completedAt: '2026-03-18T10:00:00Z' })]);
+    assert.equal(covered.missed['2026-03-18'], undefined);
+    assert.deepEqual(covered.missed['2026-03-17']!.map((m) => m.slots), [1]);
+    // Asked again at Monday's now, the window's kept fires give Monday's answer.
+    assert.deepEqual(at('2026-03-16T08:00:00Z'), monday);
+  });
+});
