@@ -316,6 +316,8 @@ const keptFires = boundedMemo((key: string): { instants: number[]; days: string[
 }, 1_000);
 
 function wholeWindowFires(schedule: Schedule, window: CalendarWindow, limit: number) {
+  // A single day (the popover's) is cheap to project, and keeping it would crowd out the grid's weeks.
+  if (window.days.length === 1) return null;
   const { type, runAt, time, dayOfWeek, cron, timeZone, state, createdAt } = schedule;
   const timing: ScheduleTiming = { type, runAt, time, dayOfWeek, cron, timeZone, state, createdAt };
   return keptFires(JSON.stringify([timing, window.start.getTime(), window.end.getTime(), window.tz, limit]));
