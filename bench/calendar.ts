@@ -18,7 +18,7 @@ import { weekIdsBetween } from '../shared/domain/calendar-rollups';
 import { CALENDAR_LIMITS, RUN_LOOKBACK_MS } from '../functions/src/app/calendar';
 import { COLLECTIONS } from '../functions/src/adapters/firestore/collections';
 import { scheduleIndexRef } from '../functions/src/adapters/firestore/schedule-index';
-import { SUMMARY_SHARDS, summaryShardRef } from '../functions/src/adapters/firestore/summary-counters';
+import { SUMMARY_SHARDS, summaryShardRefs } from '../functions/src/adapters/firestore/summary-counters';
 import { parseConfig } from '../functions/src/config';
 import { signDevToken } from '../functions/src/http/token-verifiers';
 import { apiGetter, measureCall, type Call, type CallRow } from './api-vs-direct';
@@ -81,7 +81,7 @@ export interface CalendarApi {
 function calendarCall(db: Firestore, query: { tz: string; weeksPast: number; weeksFuture: number }): Call {
   const window = calendarWindow(new Date(), query.tz, query.weeksPast, query.weeksFuture);
   const weeks = weekIdsBetween(window.start.getTime() - RUN_LOOKBACK_MS, Date.now()).map((id) => db.collection(COLLECTIONS.calendarWeeks).doc(id));
-  const shards = Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i));
+  const shards = summaryShardRefs(db);
   const runs = db.collection(COLLECTIONS.trainingRuns);
   const limit = CALENDAR_LIMITS.inFlightRuns + 1;
   return {

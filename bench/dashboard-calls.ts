@@ -12,7 +12,7 @@ import { signDevToken } from '../functions/src/http/token-verifiers';
 import { lazyFirestore } from '../functions/src/adapters/firestore/client';
 import { COLLECTIONS } from '../functions/src/adapters/firestore/collections';
 import { FirestoreVersionRepository } from '../functions/src/adapters/firestore/version-repository';
-import { SUMMARY_SHARDS, summaryShardRef } from '../functions/src/adapters/firestore/summary-counters';
+import { SUMMARY_SHARDS, summaryShardRefs } from '../functions/src/adapters/firestore/summary-counters';
 import { versionToDoc } from '../functions/src/adapters/firestore/version-codec';
 import { DEFAULT_PAGE_SIZE } from '../shared/schemas/api';
 import { Schedule } from '../shared/schemas/schedule';
@@ -108,7 +108,7 @@ async function dashboardCalls(db: Firestore, api: (route: string) => Promise<req
   const firstPage = await latest.limit(DEFAULT_PAGE_SIZE).get();
   const lastOfPage: DocumentSnapshot = firstPage.docs.at(-1)!;
   const cursor = (await api(`/api/models?sort=latest&page_size=${DEFAULT_PAGE_SIZE}`)).body.nextCursor as string;
-  const shards = Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i));
+  const shards = summaryShardRefs(db);
   const get = (query: Query) => () => query.get();
   const id = encodeURIComponent(OPENED.id);
   return [

@@ -335,6 +335,23 @@ function firstAtOrAfter(instants: number[], t: number): number {
   return lo;
 }
 
+/**
+ * A schedule's fires from `futureFrom` to the window's end (with their local dates when kept) and
+ * the window's fires before `pastTo`; each part up to `limit`, `truncated` when one was cut.
+ */
+function firesAroundNow(schedule: Schedule, window: CalendarWindow, futureFrom: number, pastTo: number, limit: number) {
+  const windowStart = window.start.getTime();
+  const whole = wholeWindowFires(schedule, window, limit);
+  if (whole) {
+    const from = firstAtOrAfter(whole.instants, futureFrom);
+    const past = pastTo > windowStart ? whole.instants.slice(0, firstAtOrAfter(whole.instants, pastTo)) : [];
+    return { future: whole.instants.slice(from), futureDays: whole.days.slice(from), past, truncated: false };
+  }
+  const future = projectFireInstants(schedule, futureFrom, window.end.getTime(), limit);
+  const past = pastTo > windowStart ? projectFireInstants(schedule, windowStart, pastTo, limit) : null;
+  return { future: future.instants, futureDays: null, past: past?.instants ?? [], truncated: future.truncated || Boolean(past?.truncated) };
+}
+
 export function calendarCore(input: CalendarInput): CalendarCore {
   const { window, now, schedules, history } = input;
   const warnings = [...(input.warnings ?? [])];
@@ -353,26 +370,16 @@ export function calendarCore(input: CalendarInput): CalendarCore {
       warnings.push({ code: 'SCHEDULE_INVALID', scheduleId: schedule.id, message: `Schedule '${schedule.name}' cannot fire: ${problems}` });
       continue;
     }
-    const whole = wholeWindowFires(schedule, window, input.fireTimeLimit ?? MAX_FIRE_TIMES);
-    if (whole) {
-      const from = firstAtOrAfter(whole.instants, futureFrom);
-      for (let i = from; i < whole.instants.length; i++) addSlot(scheduledSlots, whole.days[i]!, whole.instants[i]!, index);
-      const past = pastTo > windowStart ? whole.instants.slice(0, firstAtOrAfter(whole.instants, pastTo)) : [];
-      for (const slot of unmatchedSlots(past, history.due.get(schedule.id) ?? [], MISS_TOLERANCE_MS)) {
-        addSlot(missedSlots, fastLocalDate(slot, window.tz), slot, index);
-      }
-      continue;
-    }
-    const future = projectFireInstants(schedule, futureFrom, windowEnd, input.fireTimeLimit);
-    const past = pastTo > windowStart ? projectFireInstants(schedule, windowStart, pastTo, input.fireTimeLimit) : null;
-    if (future.truncated || past?.truncated) {
+    const limit = input.fireTimeLimit ?? MAX_FIRE_TIMES;
+    const { future, futureDays, past, truncated } = firesAroundNow(schedule, window, futureFrom, pastTo, limit);
+    if (truncated) {
       warnings.push({
         code: 'SCHEDULE_TRUNCATED', scheduleId: schedule.id,
-        message: `Schedule '${schedule.name}' fires too often to show every slot; only the first ${input.fireTimeLimit ?? MAX_FIRE_TIMES} before and after now are shown`,
+        message: `Schedule '${schedule.name}' fires too often to show every slot; only the first ${limit} before and after now are shown`,
       });
     }
-    for (const fire of future.instants) addSlot(scheduledSlots, fastLocalDate(fire, window.tz), fire, index);
-    for (const slot of unmatchedSlots(past?.instants ?? [], history.due.get(schedule.id) ?? [], MISS_TOLERANCE_MS)) {
+    future.forEach((fire, i) => addSlot(scheduledSlots, futureDays?.[i] ?? fastLocalDate(fire, window.tz), fire, index));
+    for (const slot of unmatchedSlots(past, history.due.get(schedule.id) ?? [], MISS_TOLERANCE_MS)) {
       addSlot(missedSlots, fastLocalDate(slot, window.tz), slot, index);
     }
   }

@@ -63,7 +63,6 @@ export class CalendarReader {
     private readonly clock: Clock,
   ) {}
 
-  /** The whole window, every entry of every day. */
   /** The window's calendar as slot refs: the grid counts them, `expandCalendarCore` gives seed 000's entries. */
   async read({ tz, weeksPast, weeksFuture }: CalendarQuery): Promise<CalendarCore> {
     const now = this.clock.now();

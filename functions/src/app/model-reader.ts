@@ -3,6 +3,7 @@ import type { ListVersionsParams, TrainingRunReader, VersionReader } from '../..
 import type {
   LineageNode, LineageResponse, ListModelsResponse, ModelVersionView, SummaryResponse, VersionsResponse,
 } from '../../../shared/schemas/api';
+import type { ModelVersion } from '../../../shared/schemas/model-version';
 import { familyOfVersionId } from '../../../shared/domain/display-name';
 import { metricDeltas } from '../../../shared/domain/metric-deltas';
 import { primaryMetric } from '../../../shared/domain/primary-metric';
@@ -32,16 +33,7 @@ export class ModelReader {
   }
 
   async history(id: string): Promise<VersionsResponse> {
-    // The id names the family: its history is read first and, holding the version, proves it
-    // exists (one query). Otherwise (an older or archived version) the version is read for its family.
-    const named = familyOfVersionId(id);
-    let family = named ? await this.versions.familyHistory(named, HISTORY_LIMIT) : [];
-    let familyId = named;
-    if (!family.some((v) => v.id === id)) {
-      const version = await this.get(id);
-      if (version.familyId !== named) family = await this.versions.familyHistory(version.familyId, HISTORY_LIMIT);
-      familyId = version.familyId;
-    }
+    const { familyId, family } = await this.familyHistoryOf(id);
     const items = family.map((v, i) => {
       const previous = family[i + 1] ?? null; // newest first, so the previous version is next
       return {
@@ -50,7 +42,20 @@ export class ModelReader {
         previousVersion: previous?.version ?? null,
       };
     });
-    return { familyId: familyId!, versionId: id, items };
+    return { familyId, versionId: id, items };
+  }
+
+  /**
+   * The version's family and its newest versions. The id names the family, so its history is read
+   * first and, holding the version, proves it exists (one query); otherwise (an older or archived
+   * version) the version is read, a 404 when it does not exist.
+   */
+  private async familyHistoryOf(id: string): Promise<{ familyId: string; family: ModelVersion[] }> {
+    const named = familyOfVersionId(id);
+    const guessed = named ? await this.versions.familyHistory(named, HISTORY_LIMIT) : [];
+    if (guessed.some((v) => v.id === id)) return { familyId: named!, family: guessed };
+    const { familyId } = await this.get(id);
+    return { familyId, family: familyId === named ? guessed : await this.versions.familyHistory(familyId, HISTORY_LIMIT) };
   }
 
   async lineage(id: string): Promise<LineageResponse> {

@@ -18,6 +18,9 @@ export const SUMMARY_SHARDS = 2;
 
 export const summaryShardRef = (db: Firestore, shard: number) => db.collection(COLLECTIONS.counters).doc(`versionSummary-${shard}`);
 
+/** Every shard, in shard order. */
+export const summaryShardRefs = (db: Firestore) => Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i));
+
 type Counted = Pick<ModelVersion, 'archived' | 'blessed' | 'deployed'> & Partial<Pick<ModelVersion, 'familyId' | 'registeredAt'>>;
 
 /**
@@ -39,7 +42,7 @@ export function countVersionChange(tx: Transaction, { db, fs }: FirestoreHandle,
 /** Each family's last blessing as the shards hold it (the latest of theirs), null when never blessed. */
 /** Every family's last blessing noted on the shards (families never blessed are absent). */
 export async function readLastBlessings(db: Firestore): Promise<Record<string, string>> {
-  const shards = await db.getAll(...Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i)));
+  const shards = await db.getAll(...summaryShardRefs(db));
   return lastBlessedOf(shards.map((s) => s.data()));
 }
 
@@ -66,7 +69,7 @@ export interface FreshnessReconcileReport {
 export async function reconcileFamilyFreshness(handle: FirestoreHandle): Promise<FreshnessReconcileReport> {
   const { db } = handle;
   return db.runTransaction(async (tx) => {
-    const refs = Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i));
+    const refs = summaryShardRefs(db);
     const [shards, families] = await Promise.all([tx.getAll(...refs), tx.get(db.collection(COLLECTIONS.families).select())]);
     const counted: Record<string, string> = {};
     await Promise.all(families.docs.map(async (family) => {
@@ -98,7 +101,7 @@ function countsOf(data: Record<string, unknown> | undefined): SummaryCounts {
 
 /** The counts, or null when no shard exists yet (counters never initialised: the reconcile job does it). */
 export async function readSummaryCounters(db: Firestore): Promise<SummaryCounts | null> {
-  const shards = await db.getAll(...Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i)));
+  const shards = await db.getAll(...summaryShardRefs(db));
   if (!shards.some((s) => s.exists)) return null;
   return shards.reduce((sum, s) => addCounts(sum, countsOf(s.data())), zeroCounts());
 }
@@ -117,7 +120,7 @@ export interface SummaryReconcileReport {
 export async function reconcileSummaryCounters(handle: FirestoreHandle): Promise<SummaryReconcileReport> {
   const { db } = handle;
   return db.runTransaction(async (tx) => {
-    const refs = Array.from({ length: SUMMARY_SHARDS }, (_, i) => summaryShardRef(db, i));
+    const refs = summaryShardRefs(db);
     const shards = await tx.getAll(...refs);
     const stored = shards.some((s) => s.exists) ? shards.reduce((sum, s) => addCounts(sum, countsOf(s.data())), zeroCounts()) : null;
     const counted = await countVersions(handle, (query) => tx.get(query));
