@@ -1,9 +1,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFirestoreEmulator, type FirestoreEmulator } from '../../dev/emulators/firestore';
-import { freePort } from '../../dev/lib/free-port';
 
 /**
  * Google's Firestore emulator that a fault test can stop and restart while clients use it. Clients
@@ -39,8 +38,9 @@ export async function startRestartableFirestore(projectId = 'fault-registry'): P
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => front.listen(port, '127.0.0.1', resolve));
+  // Port 0: the OS picks a free one at listen, so no other process can take it in between.
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  const { port } = front.address() as AddressInfo;
   const exportsDir = await mkdtemp(join(tmpdir(), 'firestore-restart-'));
 
   return {

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,6 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { StorageObjectData } from '@google/events/cloud/storage/v1/StorageObjectData';
 import type { Firestore } from '@google-cloud/firestore';
 import { IdempotencyStrategy, Storage } from '@google-cloud/storage';
-import { freePort } from '../../../dev/lib/free-port';
 import { startGcsTwin, storageClientOptions, type DeliveryOptions, type GcsTwin } from '../../../dev/twins/gcs';
 import { startVertexTwin, type VertexTwin } from '../../../dev/twins/vertex';
 import { lazyFirestore } from '../../../functions/src/adapters/firestore/client';
@@ -173,8 +173,9 @@ export async function startRegisterHarness(options: RegisterHarnessOptions = {})
     }
   });
   const server: Server = getTestServer(name);
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // Port 0: the OS picks a free one at listen, so no other process can take it in between.
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   gcs.addSubscriber(PUSHES, url);
 
