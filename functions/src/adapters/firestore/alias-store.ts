@@ -6,6 +6,7 @@ import type { AliasChange, AliasMove, AliasStore, AliasWrite, MirroredVersion } 
 import { AliasHistoryEntry, AliasRecord } from '../../../../shared/schemas/deployment';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import type { FirestoreHandle, FirestoreProvider } from './client';
+import { transact } from './transact';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { AUDITED_TX, openAuditChain } from './audit-log';
@@ -25,7 +26,7 @@ export class FirestoreAliasStore implements AliasStore {
   constructor(private readonly firestore: FirestoreProvider, private readonly ids: () => string) {}
 
   move(move: AliasMove): Promise<AliasWrite> {
-    return this.run(({ db }) => db.runTransaction<AliasWrite>(async (tx) => {
+    return this.run(({ db }) => transact<AliasWrite>(db, async (tx) => {
       const aliasRef = aliasDoc(db, move.familyId, move.alias);
       const targetRef = move.versionId ? db.collection(COLLECTIONS.versions).doc(move.versionId) : null;
       const [aliasSnap, targetSnap] = await tx.getAll(aliasRef, ...(targetRef ? [targetRef] : []));
@@ -106,7 +107,7 @@ export class FirestoreAliasStore implements AliasStore {
   }
 
   recordMirror(familyId: string, alias: string, versionId: string, vertex: AliasRecord['vertex']): Promise<void> {
-    return this.run(({ db }) => db.runTransaction(async (tx) => {
+    return this.run(({ db }) => transact(db, async (tx) => {
       const ref = aliasDoc(db, familyId, alias);
       const snap = await tx.get(ref);
       if (snap.exists && snap.get('versionId') === versionId) tx.update(ref, { vertex });

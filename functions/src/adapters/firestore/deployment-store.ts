@@ -7,6 +7,7 @@ import type {
 import { DeploymentHistoryEntry } from '../../../../shared/schemas/deployment';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import type { FirestoreHandle, FirestoreProvider } from './client';
+import { transact } from './transact';
 import { countVersionChange } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
@@ -26,7 +27,7 @@ export class FirestoreDeploymentStore implements DeploymentStore {
   constructor(private readonly firestore: FirestoreProvider) {}
 
   claim(versionId: string, lease: DeploymentLease, now: Date, decide: (version: ModelVersion) => 'proceed' | 'noop'): Promise<LeaseClaim> {
-    return this.run(({ db }) => db.runTransaction<LeaseClaim>(async (tx) => {
+    return this.run(({ db }) => transact<LeaseClaim>(db, async (tx) => {
       const ref = versionRef(db, versionId);
       const snap = await tx.get(ref);
       if (!snap.exists) throw new NotFoundError('Model version', versionId);
@@ -40,7 +41,7 @@ export class FirestoreDeploymentStore implements DeploymentStore {
   }
 
   complete(versionId: string, leaseId: string, outcome: DeploymentOutcome): Promise<ModelVersion> {
-    return this.run((handle) => handle.db.runTransaction(async (tx) => {
+    return this.run((handle) => transact(handle.db, async (tx) => {
       const { db, fs } = handle;
       const ref = versionRef(db, versionId);
       const snap = await tx.get(ref);
@@ -67,7 +68,7 @@ export class FirestoreDeploymentStore implements DeploymentStore {
   }
 
   release(versionId: string, leaseId: string, history: DeploymentHistoryEntry): Promise<void> {
-    return this.run(({ db, fs }) => db.runTransaction(async (tx) => {
+    return this.run(({ db, fs }) => transact(db, async (tx) => {
       const ref = versionRef(db, versionId);
       const snap = await tx.get(ref);
       if (snap.exists && (snap.get(DEPLOYMENT_LEASE_FIELD) as DeploymentLease | undefined)?.id === leaseId) {

@@ -12,8 +12,13 @@ export function translateFirestoreError(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'number') return error;
   const message = (error as Error).message;
-  const transient = TRANSIENT_GRPC_CODES.has(code) || (code === INVALID_ARGUMENT && LOST_TRANSACTION.test(message));
+  const transient = TRANSIENT_GRPC_CODES.has(code) || isLostTransaction(error);
   return transient ? new UpstreamUnavailableError('Firestore', message) : new UpstreamFailedError('Firestore', message, code);
+}
+
+export function isLostTransaction(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === INVALID_ARGUMENT && typeof message === 'string' && LOST_TRANSACTION.test(message);
 }
 
 export async function guarded<T>(fn: () => Promise<T>): Promise<T> {

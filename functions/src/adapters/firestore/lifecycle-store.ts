@@ -6,6 +6,7 @@ import { AliasRecord } from '../../../../shared/schemas/deployment';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import { aliasDoc, applyAliasChange, type VersionAt } from './alias-store';
 import type { FirestoreHandle, FirestoreProvider } from './client';
+import { transact } from './transact';
 import { countVersionChange } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
@@ -22,7 +23,7 @@ export class FirestoreLifecycleStore implements LifecycleStore {
   constructor(private readonly firestore: FirestoreProvider, private readonly ids: () => string) {}
 
   archive(versionId: string, at: Date, actor: string, event: (version: ModelVersion) => RegistryEvent): Promise<ArchiveResult> {
-    return this.run((handle) => handle.db.runTransaction<ArchiveResult>(async (tx) => {
+    return this.run((handle) => transact<ArchiveResult>(handle.db, async (tx) => {
       const { db } = handle;
       const ref = db.collection(COLLECTIONS.versions).doc(versionId);
       const snap = await tx.get(ref);
@@ -48,7 +49,7 @@ export class FirestoreLifecycleStore implements LifecycleStore {
   }
 
   delete(request: DeleteRequest): ReturnType<LifecycleStore['delete']> {
-    return this.run((handle) => handle.db.runTransaction(async (tx) => {
+    return this.run((handle) => transact(handle.db, async (tx) => {
       const { db } = handle;
       const ref = db.collection(COLLECTIONS.versions).doc(request.versionId);
       const snap = await tx.get(ref);

@@ -2,6 +2,7 @@ import type { Firestore, Transaction, WriteBatch } from '@google-cloud/firestore
 import type { RegistryEvent } from '../../../../shared/domain/registry-events';
 import type { OutboxStore } from '../../../../shared/registry-ports';
 import type { FirestoreProvider } from './client';
+import { transact } from './transact';
 import { guarded } from './firestore-errors';
 import { REGISTRY_COLLECTIONS } from './registry-collections';
 import { outboxDueShape } from './registry-queries';
@@ -46,7 +47,7 @@ export class FirestoreOutbox implements OutboxStore {
     return guarded(async () => {
       const { db } = await this.firestore();
       const ref = db.collection(REGISTRY_COLLECTIONS.outbox).doc(id);
-      return db.runTransaction(async (tx) => {
+      return transact(db, async (tx) => {
         const snap = await tx.get(ref);
         if (!snap.exists || snap.get('state') !== 'pending') return null;
         if (snap.get('nextAttemptAt').toDate().getTime() > now.getTime()) return null;

@@ -4,6 +4,7 @@ import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import { ApprovalsRecord, PromotionPolicy, type AliasRule, type Approval } from '../../../../shared/schemas/policy';
 import { AUDITED_TX, openAuditChain } from './audit-log';
 import type { FirestoreHandle, FirestoreProvider } from './client';
+import { transact } from './transact';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { SUBCOLLECTIONS } from './registry-collections';
@@ -49,7 +50,7 @@ export class FirestorePolicyStore implements PolicyStore {
   }
 
   put(p: { familyId: string; protectedAliases: Record<string, AliasRule>; expectedRevision: number | undefined; actor: string; reason: string | null }): Promise<{ changed: boolean; policy: PromotionPolicy }> {
-    return this.run(({ db }) => db.runTransaction(async (tx) => {
+    return this.run(({ db }) => transact(db, async (tx) => {
       const [familySnap, policySnap] = await tx.getAll(db.collection(COLLECTIONS.families).doc(p.familyId), policyRef(db, p.familyId));
       if (!familySnap!.exists) throw new NotFoundError('Family', p.familyId);
       const current = policyOf(p.familyId, policySnap!.data());
@@ -76,7 +77,7 @@ export class FirestorePolicyStore implements PolicyStore {
 
   /** Records a deployer's approval of moving `alias` to the version (once per deployer), audited. */
   approve(p: { familyId: string; alias: string; versionId: string; actor: string; reason: string | null }): Promise<{ changed: boolean; record: ApprovalsRecord }> {
-    return this.run(({ db }) => db.runTransaction(async (tx) => {
+    return this.run(({ db }) => transact(db, async (tx) => {
       const versionSnap = await tx.get(db.collection(COLLECTIONS.versions).doc(p.versionId));
       if (!versionSnap.exists) throw new NotFoundError('Model version', p.versionId);
       const version: ModelVersion = versionFromDoc(versionSnap.data()!);

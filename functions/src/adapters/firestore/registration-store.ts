@@ -4,6 +4,7 @@ import { Family } from '../../../../shared/schemas/family';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import { PushRecord } from '../../../../shared/schemas/push-record';
 import type { FirestoreProvider } from './client';
+import { transact } from './transact';
 import { countVersionChange } from './summary-counters';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
@@ -71,7 +72,7 @@ export class FirestoreRegistrationStore implements RegistrationStore {
       const { db } = handle;
       const pushRef = db.collection(PUSHES_COLLECTION).doc(request.push.id);
       const familyRef = db.collection(COLLECTIONS.families).doc(request.family.id);
-      return db.runTransaction<RegistrationResult>(async (tx) => {
+      return transact<RegistrationResult>(db, async (tx) => {
         const [push, family] = await tx.getAll(pushRef, familyRef);
         if (push!.exists && push!.get('state') === 'registered') return { outcome: 'duplicate', versionId: String(push!.get('versionId')) };
 
@@ -144,7 +145,7 @@ export class FirestoreRegistrationStore implements RegistrationStore {
   claimMirror(versionId: string, now: Date, leaseMs: number): Promise<MirrorClaim> {
     return this.guard(async ({ db }) => {
       const ref = db.collection(COLLECTIONS.versions).doc(versionId);
-      return db.runTransaction<MirrorClaim>(async (tx) => {
+      return transact<MirrorClaim>(db, async (tx) => {
         const snap = await tx.get(ref);
         if (!snap.exists) return { outcome: 'not_found' };
         const version = versionFromDoc(snap.data()!);

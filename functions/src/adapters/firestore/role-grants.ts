@@ -2,6 +2,7 @@ import type { Role } from '../../../../shared/ports';
 import { ROLE_NAMES, RoleGrant, type RoleChangeResult } from '../../../../shared/schemas/roles';
 import { AUDITED_TX, openAuditChain } from './audit-log';
 import type { FirestoreHandle, FirestoreProvider } from './client';
+import { transact } from './transact';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { timestampsToIso } from './timestamps';
@@ -16,7 +17,7 @@ export class FirestoreRoleGrants {
   constructor(private readonly firestore: FirestoreProvider, private readonly now: () => Date) {}
 
   set(p: { email: string; role: Role | null; actor: string; reason: string | null }): Promise<RoleChangeResult> {
-    return this.run(({ db }) => db.runTransaction(async (tx) => {
+    return this.run(({ db }) => transact(db, async (tx) => {
       const ref = db.collection(COLLECTIONS.roles).doc(p.email);
       const snap = await tx.get(ref);
       const previous = snap.exists ? roleOf(snap.get('role')) : null;

@@ -3,6 +3,7 @@ import type { RolloutStepWrite, RolloutStore } from '../../../../shared/registry
 import { DeploymentHistoryEntry } from '../../../../shared/schemas/deployment';
 import { Rollout } from '../../../../shared/schemas/rollout';
 import type { FirestoreHandle, FirestoreProvider } from './client';
+import { transact } from './transact';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { AUDITED_TX, auditRolloutStep, openAuditChain } from './audit-log';
@@ -29,7 +30,7 @@ export class FirestoreRolloutStore implements RolloutStore {
   }
 
   recordStep(write: RolloutStepWrite): Promise<void> {
-    return this.run((handle) => handle.db.runTransaction(async (tx) => {
+    return this.run((handle) => transact(handle.db, async (tx) => {
       const { db } = handle;
       const ref = db.collection(COLLECTIONS.rollouts).doc(write.rollout.id);
       const snap = await tx.get(ref);
@@ -58,7 +59,7 @@ export class FirestoreRolloutStore implements RolloutStore {
   }
 
   setOnlineMetric(id: string, value: number): Promise<void> {
-    return this.run(({ db }) => db.runTransaction(async (tx) => {
+    return this.run(({ db }) => transact(db, async (tx) => {
       const ref = db.collection(COLLECTIONS.rollouts).doc(id);
       const snap = await tx.get(ref);
       if (!snap.exists || snap.get('status') !== 'running') throw new ConflictError(`No rollout of '${id}' is running`, { versionId: id });

@@ -1,6 +1,7 @@
 import type { DocumentReference, Firestore, SetOptions } from '@google-cloud/firestore';
 import { Schedule } from '../../../../shared/schemas/schedule';
 import type { FirestoreHandle } from './client';
+import { transact } from './transact';
 import { COLLECTIONS } from './collections';
 import { activeSchedulesShape } from './calendar-queries';
 import { timestampsToIso } from './timestamps';
@@ -69,7 +70,7 @@ export interface ScheduleIndexReport {
  */
 export async function reconcileScheduleIndex(handle: FirestoreHandle): Promise<ScheduleIndexReport> {
   const { db } = handle;
-  return db.runTransaction(async (tx) => {
+  return transact(db, async (tx) => {
     const [index, active] = await Promise.all([tx.get(scheduleIndexRef(db)), tx.get(buildQuery(handle, activeSchedulesShape()))]);
     // Both in id order, as schedulesOfIndex gives them.
     const wanted = active.docs.map((d) => indexedSchedule(Schedule.parse(timestampsToIso(d.data())))).sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -4,6 +4,7 @@ import type { Page } from '../../../../shared/ports';
 import { ScheduleRecord, type ScheduleSync } from '../../../../shared/schemas/schedule-api';
 import type { ScheduleStore } from '../../../../shared/training-ports';
 import type { FirestoreProvider } from './client';
+import { transact } from './transact';
 import { COLLECTIONS } from './collections';
 import { indexSchedule, unindexSchedule } from './schedule-index';
 import { timestampsToIso } from './timestamps';
@@ -63,7 +64,7 @@ export class FirestoreScheduleStore implements ScheduleStore {
   async update(id: string, change: (current: ScheduleRecord) => ScheduleRecord): Promise<ScheduleRecord | null> {
     const handle = await this.firestore();
     const ref = handle.db.collection(COLLECTIONS.schedules).doc(id);
-    return handle.db.runTransaction(async (tx) => {
+    return transact(handle.db, async (tx) => {
       const snap = await tx.get(ref);
       if (!snap.exists) return null;
       const next = change(recordFromDoc(snap.data()!));
@@ -90,7 +91,7 @@ export class FirestoreScheduleStore implements ScheduleStore {
   async recordSync(id: string, revision: number, sync: ScheduleSync): Promise<void> {
     const { db } = await this.firestore();
     const ref = db.collection(COLLECTIONS.schedules).doc(id);
-    await db.runTransaction(async (tx) => {
+    await transact(db, async (tx) => {
       const snap = await tx.get(ref);
       if (snap.exists && Number(snap.get('revision') ?? 0) === revision) tx.update(ref, { sync });
     });

@@ -1,6 +1,7 @@
 import type { SignatureClaim, SignatureStore, SigningKeyRecord } from '../../../../shared/signing-ports';
 import type { VersionSignature } from '../../../../shared/schemas/model-version';
 import type { FirestoreProvider } from './client';
+import { transact } from './transact';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 import { versionFromDoc } from './version-codec';
@@ -12,7 +13,7 @@ export class FirestoreSignatureStore implements SignatureStore {
   claim(versionId: string, now: Date, leaseMs: number): Promise<SignatureClaim> {
     return this.guard(async ({ db }) => {
       const ref = db.collection(COLLECTIONS.versions).doc(versionId);
-      return db.runTransaction<SignatureClaim>(async (tx) => {
+      return transact<SignatureClaim>(db, async (tx) => {
         const snap = await tx.get(ref);
         if (!snap.exists) return { outcome: 'not_found' };
         const { signature } = versionFromDoc(snap.data()!);

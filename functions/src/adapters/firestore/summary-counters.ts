@@ -4,6 +4,7 @@ import {
 } from '../../../../shared/domain/summary-counts';
 import type { ModelVersion } from '../../../../shared/schemas/model-version';
 import type { FirestoreHandle } from './client';
+import { transact } from './transact';
 import { incrementsOf } from './increments';
 import { COLLECTIONS } from './collections';
 import { summaryCountShapes } from './version-queries';
@@ -68,7 +69,7 @@ export interface FreshnessReconcileReport {
  */
 export async function reconcileFamilyFreshness(handle: FirestoreHandle): Promise<FreshnessReconcileReport> {
   const { db } = handle;
-  return db.runTransaction(async (tx) => {
+  return transact(db, async (tx) => {
     const refs = summaryShardRefs(db);
     const [shards, families] = await Promise.all([tx.getAll(...refs), tx.get(db.collection(COLLECTIONS.families).select())]);
     const counted: Record<string, string> = {};
@@ -119,7 +120,7 @@ export interface SummaryReconcileReport {
  */
 export async function reconcileSummaryCounters(handle: FirestoreHandle): Promise<SummaryReconcileReport> {
   const { db } = handle;
-  return db.runTransaction(async (tx) => {
+  return transact(db, async (tx) => {
     const refs = summaryShardRefs(db);
     const shards = await tx.getAll(...refs);
     const stored = shards.some((s) => s.exists) ? shards.reduce((sum, s) => addCounts(sum, countsOf(s.data())), zeroCounts()) : null;

@@ -5,6 +5,7 @@ import type { FiringRequest, FiringResult, TrainingRunStore } from '../../../../
 import { buildRangeQuery } from './calendar-queries';
 import { rollupWrites } from './calendar-rollup-store';
 import type { FirestoreProvider } from './client';
+import { transact } from './transact';
 import { guarded } from './firestore-errors';
 import { COLLECTIONS } from './collections';
 import { runFromDoc } from './run-repository';
@@ -39,7 +40,7 @@ export class FirestoreTrainingRunStore implements TrainingRunStore {
     const runs = db.collection(COLLECTIONS.trainingRuns);
     const firingRef = db.collection(FIRINGS_COLLECTION).doc(firingKey(request.scheduleId, request.scheduleTime));
     const counterRef = db.collection(COUNTERS_COLLECTION).doc(RUN_COUNTER);
-    const result = await db.runTransaction<{ created: TrainingRun } | { duplicateOf: string }>(async (tx) => {
+    const result = await transact<{ created: TrainingRun } | { duplicateOf: string }>(db, async (tx) => {
       const [firing, counter] = await tx.getAll(firingRef, counterRef);
       if (firing!.exists) return { duplicateOf: String(firing!.get('runId')) };
       // The counter starts above runs written before it existed (imports, the demo registry).
@@ -84,7 +85,7 @@ export class FirestoreTrainingRunStore implements TrainingRunStore {
   private async transition(runId: string, from: readonly string[], fields: Record<string, unknown>): Promise<boolean> {
     const { db, fs } = await this.firestore();
     const ref = db.collection(COLLECTIONS.trainingRuns).doc(runId);
-    return db.runTransaction(async (tx) => {
+    return transact(db, async (tx) => {
       const snap = await tx.get(ref);
       if (!snap.exists || !from.includes(String(snap.get('status')))) return false;
       tx.update(ref, fields);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LabelClaim, VersionLabelStore } from '../../../../shared/artifact-ports';
 import { IsoDateTime } from '../../../../shared/schemas/common';
 import type { FirestoreHandle, FirestoreProvider } from './client';
+import { transact } from './transact';
 import { COLLECTIONS } from './collections';
 import { guarded } from './firestore-errors';
 
@@ -20,7 +21,7 @@ export class FirestoreVersionLabelStore implements VersionLabelStore {
   constructor(private readonly firestore: FirestoreProvider) {}
 
   claim(familyId: string, label: string, pushId: string, now: Date, leaseMs: number): Promise<LabelClaim> {
-    return this.guard(({ db }) => db.runTransaction<LabelClaim>(async (tx) => {
+    return this.guard(({ db }) => transact<LabelClaim>(db, async (tx) => {
       const ref = labelRef(db, familyId, label);
       const snap = await tx.get(ref);
       const claim: LabelDoc = { label, pushId, versionId: null, claimedAt: now.toISOString() };
@@ -49,7 +50,7 @@ export class FirestoreVersionLabelStore implements VersionLabelStore {
   }
 
   bind(familyId: string, label: string, pushId: string, versionId: string): Promise<void> {
-    return this.guard(({ db }) => db.runTransaction(async (tx) => {
+    return this.guard(({ db }) => transact(db, async (tx) => {
       const ref = labelRef(db, familyId, label);
       const snap = await tx.get(ref);
       if (snap.exists && snap.get('pushId') !== pushId) return;
@@ -58,7 +59,7 @@ export class FirestoreVersionLabelStore implements VersionLabelStore {
   }
 
   release(familyId: string, label: string, pushId: string): Promise<void> {
-    return this.guard(({ db }) => db.runTransaction(async (tx) => {
+    return this.guard(({ db }) => transact(db, async (tx) => {
       const ref = labelRef(db, familyId, label);
       const snap = await tx.get(ref);
       if (snap.exists && snap.get('pushId') === pushId && snap.get('versionId') === null) tx.delete(ref);
