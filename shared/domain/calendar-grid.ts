@@ -72,7 +72,7 @@ export function calendarGrid(core: CalendarCore, preview = GRID_PREVIEW): Calend
     for (const [day, refs] of Object.entries(byDay)) {
       if (refs.length === 0) continue;
       out[day] = {
-        count: refs.reduce((n, [, , count]) => n + count, 0),
+        count: refs.reduce((n, ref) => n + ref[2], 0),
         schedules: refs.length,
         top: refs.slice(0, preview).map(([i, , count]): GridSlotRef => {
           const schedule = core.schedules[i]!;

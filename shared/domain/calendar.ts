@@ -39,7 +39,9 @@ export function calendarWindow(now: Date, tz: string, weeksPast: number, weeksFu
   // Luxon's weeks are ISO weeks: they start on Monday whatever the locale.
   const start = local.startOf('week').minus({ weeks: weeksPast });
   const dayCount = 7 * (weeksPast + weeksFuture);
-  const days = Array.from({ length: dayCount }, (_, i) => start.plus({ days: i }).toISODate()!);
+  // Consecutive calendar dates whatever the zone's offsets: counted in UTC, where days are cheap.
+  const { year, month, day } = start;
+  const days = Array.from({ length: dayCount }, (_, i) => new Date(Date.UTC(year, month - 1, day + i)).toISOString().slice(0, 10));
   return {
     start: start.toJSDate(),
     end: start.plus({ days: dayCount }).toJSDate(),
@@ -195,39 +197,33 @@ function localeRanks(names: string[]): number[] {
   return ranks;
 }
 
-/** Slots grouped by local date before they become objects: each one's instant and schedule index. Dates keep the order they were first added in. */
-type SlotsByDay = Map<string, { instants: number[]; schedules: number[] }>;
-
-function addSlot(byDay: SlotsByDay, day: string, instant: number, schedule: number): void {
-  let slots = byDay.get(day);
-  if (!slots) byDay.set(day, (slots = { instants: [], schedules: [] }));
-  slots.instants.push(instant);
-  slots.schedules.push(schedule);
-}
-
 /** A schedule's slots on one date before they become entries: its index among the input's schedules, its first slot that day and how many. */
 export type SlotRef = [schedule: number, first: number, count: number];
 
+/** Each local date's refs, dates in the order they were first added in. */
+type RefsByDay = Map<string, SlotRef[]>;
+
 /**
- * Each date's slots as one ref per schedule, by its first slot's time, then schedule name in
- * locale order, then as added: a schedule firing every minute is one entry a day, not 1,440.
+ * Adds one schedule's slots, ascending in time, as one ref per local date: a schedule firing every
+ * minute is one entry a day, not 1,440. Ascending instants have non-decreasing dates, so a date's
+ * slots are consecutive.
  */
-function slotRefs(byDay: SlotsByDay, nameRanks: number[]): Record<string, SlotRef[]> {
-  const out: Record<string, SlotRef[]> = {};
-  for (const [day, { instants, schedules }] of byDay) {
-    const bySchedule = new Map<number, { first: number; count: number; order: number }>();
-    instants.forEach((instant, i) => {
-      const entry = bySchedule.get(schedules[i]!);
-      if (!entry) bySchedule.set(schedules[i]!, { first: instant, count: 1, order: i });
-      else {
-        entry.count++;
-        if (instant < entry.first) entry.first = instant;
-      }
-    });
-    const entries = [...bySchedule];
-    entries.sort(([a, x], [b, y]) => x.first - y.first || nameRanks[a]! - nameRanks[b]! || x.order - y.order);
-    out[day] = entries.map(([schedule, { first, count }]): SlotRef => [schedule, first, count]);
+function addSlots(byDay: RefsByDay, schedule: number, { instants, from, to }: FireRange, days: string[]): void {
+  for (let i = from; i < to;) {
+    const day = days[i]!;
+    let end = i + 1;
+    while (end < to && days[end] === day) end++;
+    let refs = byDay.get(day);
+    if (!refs) byDay.set(day, (refs = []));
+    refs.push([schedule, instants[i]!, end - i]);
+    i = end;
   }
+}
+
+/** Each date's refs by first slot's time, then schedule name in locale order, then schedule order. */
+function sortedRefs(byDay: RefsByDay, nameRanks: number[]): Record<string, SlotRef[]> {
+  const out: Record<string, SlotRef[]> = {};
+  for (const [day, refs] of byDay) out[day] = refs.sort((a, b) => a[1] - b[1] || nameRanks[a[0]]! - nameRanks[b[0]]! || a[0] - b[0]);
   return out;
 }
 
@@ -245,11 +241,12 @@ function push<T>(byDay: Record<string, T[]>, day: string, item: T): void {
  * Slots with no run of their schedule: each run (by scheduledFor, else startedAt) covers at most
  * one slot within the tolerance, matched in time order, so ten runs cannot excuse eleven slots.
  */
-function unmatchedSlots(slots: number[], runTimes: number[], tolerance: number): number[] {
+function unmatchedSlots(slots: FireRange, runTimes: number[], tolerance: number): number[] {
   const times = [...runTimes].sort((a, b) => a - b);
   const missed: number[] = [];
   let next = 0;
-  for (const t of slots) {
+  for (let i = slots.from; i < slots.to; i++) {
+    const t = slots.instants[i]!;
     while (next < times.length && times[next]! < t - tolerance) next++;
     if (next < times.length && times[next]! <= t + tolerance) next++;
     else missed.push(t);
@@ -299,6 +296,10 @@ function historicalByDay(window: CalendarWindow, history: RunHistory, scheduleNa
   return out;
 }
 
+function localDates(instants: number[], tz: string): string[] {
+  return instants.map((t) => fastLocalDate(t, tz));
+}
+
 /** Schedules that fire at most this often over a window have their fires kept across requests. */
 const KEPT_FIRES = 1_000;
 
@@ -312,7 +313,7 @@ const KEPT_FIRES = 1_000;
 const keptFires = boundedMemo((key: string): { instants: number[]; days: string[] } | null => {
   const [timing, from, to, tz, limit] = JSON.parse(key) as [ScheduleTiming, number, number, string, number];
   const { instants, truncated } = projectFireInstants(timing, from, to, Math.min(limit, KEPT_FIRES));
-  return truncated ? null : { instants, days: instants.map((t) => fastLocalDate(t, tz)) };
+  return truncated ? null : { instants, days: localDates(instants, tz) };
 }, 1_000);
 
 function wholeWindowFires(schedule: Schedule, window: CalendarWindow, limit: number) {
@@ -335,34 +336,49 @@ function firstAtOrAfter(instants: number[], t: number): number {
   return lo;
 }
 
+/** Part of a list of ascending instants: [from, to). */
+interface FireRange {
+  instants: number[];
+  from: number;
+  to: number;
+}
+
+const wholeList = (instants: number[]): FireRange => ({ instants, from: 0, to: instants.length });
+
 /**
- * A schedule's fires from `futureFrom` to the window's end (with their local dates when kept) and
- * the window's fires before `pastTo`; each part up to `limit`, `truncated` when one was cut.
+ * A schedule's fires from `futureFrom` to the window's end, with their local dates, and the
+ * window's fires before `pastTo`; each part up to `limit`, `truncated` when one was cut. Kept
+ * fires are referred to by range, not copied.
  */
 function firesAroundNow(schedule: Schedule, window: CalendarWindow, futureFrom: number, pastTo: number, limit: number) {
   const windowStart = window.start.getTime();
   const whole = wholeWindowFires(schedule, window, limit);
   if (whole) {
-    const from = firstAtOrAfter(whole.instants, futureFrom);
-    const past = pastTo > windowStart ? whole.instants.slice(0, firstAtOrAfter(whole.instants, pastTo)) : [];
-    return { future: whole.instants.slice(from), futureDays: whole.days.slice(from), past, truncated: false };
+    const { instants, days } = whole;
+    const future = { instants, from: firstAtOrAfter(instants, futureFrom), to: instants.length };
+    const past = { instants, from: 0, to: pastTo > windowStart ? firstAtOrAfter(instants, pastTo) : 0 };
+    return { future, futureDays: days, past, truncated: false };
   }
   const future = projectFireInstants(schedule, futureFrom, window.end.getTime(), limit);
   const past = pastTo > windowStart ? projectFireInstants(schedule, windowStart, pastTo, limit) : null;
-  return { future: future.instants, futureDays: null, past: past?.instants ?? [], truncated: future.truncated || Boolean(past?.truncated) };
+  return {
+    future: wholeList(future.instants), futureDays: localDates(future.instants, window.tz), past: wholeList(past?.instants ?? []),
+    truncated: future.truncated || Boolean(past?.truncated),
+  };
 }
 
 export function calendarCore(input: CalendarInput): CalendarCore {
   const { window, now, schedules, history } = input;
   const warnings = [...(input.warnings ?? [])];
-  const scheduledSlots: SlotsByDay = new Map();
-  const missedSlots: SlotsByDay = new Map();
+  const scheduledSlots: RefsByDay = new Map();
+  const missedSlots: RefsByDay = new Map();
 
   const windowStart = window.start.getTime();
   const windowEnd = window.end.getTime();
   const futureFrom = Math.max(now.getTime(), windowStart);
   // A slot younger than the tolerance may still get its run: not missed yet.
   const pastTo = Math.min(now.getTime() - MISS_TOLERANCE_MS, windowEnd);
+  const fires: { index: number; future: FireRange; futureDays: string[]; missed: number[] }[] = [];
   for (const [index, schedule] of schedules.entries()) {
     const issues = validateScheduleTiming(schedule);
     if (issues.length > 0) {
@@ -378,14 +394,20 @@ export function calendarCore(input: CalendarInput): CalendarCore {
         message: `Schedule '${schedule.name}' fires too often to show every slot; only the first ${limit} before and after now are shown`,
       });
     }
-    future.forEach((fire, i) => addSlot(scheduledSlots, futureDays?.[i] ?? fastLocalDate(fire, window.tz), fire, index));
-    for (const slot of unmatchedSlots(past, history.due.get(schedule.id) ?? [], MISS_TOLERANCE_MS)) {
-      addSlot(missedSlots, fastLocalDate(slot, window.tz), slot, index);
-    }
+    const missed = unmatchedSlots(past, history.due.get(schedule.id) ?? [], MISS_TOLERANCE_MS);
+    fires.push({ index, future, futureDays, missed });
+  }
+  // Added by the time of day of each schedule's first slot: most schedules keep their time from
+  // day to day, so each day's refs arrive nearly in order and sorting them is close to one pass.
+  const timeOfDay = (f: (typeof fires)[number]) => ((f.future.instants[f.future.from] ?? f.missed[0] ?? 0) % DAY_MS);
+  fires.sort((a, b) => timeOfDay(a) - timeOfDay(b));
+  for (const { index, future, futureDays, missed } of fires) {
+    addSlots(scheduledSlots, index, future, futureDays);
+    addSlots(missedSlots, index, wholeList(missed), localDates(missed, window.tz));
   }
   const nameRanks = localeRanks(schedules.map((s) => s.name));
-  const scheduled = slotRefs(scheduledSlots, nameRanks);
-  const missed = slotRefs(missedSlots, nameRanks);
+  const scheduled = sortedRefs(scheduledSlots, nameRanks);
+  const missed = sortedRefs(missedSlots, nameRanks);
   const historical = historicalByDay(window, history, new Map(schedules.map((s) => [s.id, s.name])));
 
   const families = calendarFamilyIds(window, schedules, history).map((familyId): FamilyFreshness => {
