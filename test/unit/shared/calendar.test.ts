@@ -142,6 +142,19 @@ describe('buildCalendar', () => {
     assert.deepEqual(out.missed['2026-03-04']!.map((s) => s.name), ['Ägir', 'alpha', 'Alpha', 'beta']);
   });
 
+  it('orders each day by first slot whatever order the schedules come in, same names and times keeping the listed order', () => {
+    const daily = (id: string, name: string, time: string) => makeSchedule({ id, name, type: 'daily', time, timeZone: 'UTC' });
+    // The window's days are Warsaw's (UTC+1): x's 23:30 UTC is 00:30 of the next local day, the
+    // earliest slot of that day although it is the latest time of day of x's first slot.
+    const late = makeSchedule({ id: 'x', name: 'late', type: 'cron', cron: '30 23 * * 1-5', timeZone: 'UTC' });
+    const weekend = makeSchedule({ id: 'y', name: 'weekend', type: 'cron', cron: '15 0 * * 0,6', timeZone: 'UTC' });
+    const out = calendar({ schedules: [daily('1', 'same', '09:00'), late, daily('2', 'same', '09:00'), weekend, daily('early', 'zeta', '00:20')] });
+    const ids = (day: string) => out.scheduled[day]!.map((s) => s.scheduleId);
+    assert.deepEqual(ids('2026-03-20'), ['x', 'early', '1', '2']); // a Friday: x fired on Thursday, 23:30 UTC
+    assert.deepEqual(ids('2026-03-21'), ['x', 'y', 'early', '1', '2']); // a Saturday
+    assert.deepEqual(out.missed['2026-03-04']!.map((s) => s.scheduleId), ['x', 'early', '1', '2']);
+  });
+
   it('warns when a schedule fires more often than the projection limit', () => {
     const everyMinute = makeSchedule({ id: 'm', type: 'cron', cron: '* * * * *' });
     const out = calendar({ schedules: [everyMinute], fireTimeLimit: 100 });
