@@ -3,7 +3,7 @@ import { ValidationError } from '../errors';
 import type { ModelType } from '../schemas/common';
 import type { Schedule } from '../schemas/schedule';
 import type { RunStatus } from '../schemas/training-run';
-import type { PlacedRuns, RunHistory } from './calendar-rollups';
+import type { RunHistory } from './calendar-rollups';
 import { describeSchedule, MAX_FIRE_TIMES, projectFireInstants, validateScheduleTiming, type ScheduleTiming } from './schedule-projection';
 import { boundedMemo } from './bounded-memo';
 import { isoDay, isoInstant } from './iso-instant';
@@ -260,26 +260,23 @@ function unmatchedSlots(slots: FireRange, runTimes: number[], tolerance: number)
  */
 function historicalByDay(window: CalendarWindow, history: RunHistory, scheduleNames: Map<string, string>): CalendarResponse['historical'] {
   const entries = new Map<string, HistoricalRun>();
-  const entryOf = (day: string, runs: PlacedRuns): HistoricalRun => {
-    const id = `${day}\n${runs.groupKey}`;
+  // Until a sample names its latest run, an entry is placed by its latest count: kept as a number, made ISO once.
+  const latestCount = new Map<HistoricalRun, number>();
+  for (const runs of history.placed) {
+    if (!inWindow(window, runs.at)) continue;
+    const id = `${fastLocalDate(runs.at, window.tz)}\n${runs.groupKey}`;
     let entry = entries.get(id);
     if (!entry) {
       const { scheduleId, familyId, type } = runs.group;
       const label = (scheduleId && scheduleNames.get(scheduleId)) || (scheduleId ?? familyId);
-      entry = { runId: null, name: label, status: runs.status, type, familyId, versionId: null, scheduleId, at: isoInstant(runs.at), label, runs: 0, statuses: {} };
+      entry = { runId: null, name: label, status: runs.status, type, familyId, versionId: null, scheduleId, at: '', label, runs: 0, statuses: {} };
       entries.set(id, entry);
     }
-    return entry;
-  };
-  for (const runs of history.placed) {
-    if (!inWindow(window, runs.at)) continue;
-    const entry = entryOf(fastLocalDate(runs.at, window.tz), runs);
     entry.runs += runs.count;
     entry.statuses[runs.status] = (entry.statuses[runs.status] ?? 0) + runs.count;
-    // Until a sample names its latest run, the entry is placed by its latest count.
-    const at = isoInstant(runs.at);
-    if (at > entry.at) entry.at = at;
+    if (!(latestCount.get(entry)! >= runs.at)) latestCount.set(entry, runs.at);
   }
+  for (const [entry, at] of latestCount) entry.at = isoInstant(at);
   // The latest sample of each entry's day gives it the seed's run fields.
   for (const sample of history.latest) {
     const t = Date.parse(sample.at);
