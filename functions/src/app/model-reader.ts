@@ -53,7 +53,7 @@ export class ModelReader {
   private async familyHistoryOf(id: string): Promise<{ familyId: string; family: ModelVersion[] }> {
     const named = familyOfVersionId(id);
     const guessed = named ? await this.versions.familyHistory(named, HISTORY_LIMIT) : [];
-    if (guessed.some((v) => v.id === id)) return { familyId: named!, family: guessed };
+    if (named && guessed.some((v) => v.id === id)) return { familyId: named, family: guessed };
     const { familyId } = await this.get(id);
     return { familyId, family: familyId === named ? guessed : await this.versions.familyHistory(familyId, HISTORY_LIMIT) };
   }

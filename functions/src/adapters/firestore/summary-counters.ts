@@ -1,4 +1,4 @@
-import type { AggregateQuery, AggregateQuerySnapshot, AggregateSpec, Firestore, Transaction } from '@google-cloud/firestore';
+import type { AggregateQuery, AggregateQuerySnapshot, AggregateSpec, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import {
   SUMMARY_COUNTS, addCounts, countsDelta, zeroCounts, type SummaryCounts,
 } from '../../../../shared/domain/summary-counts';
@@ -40,7 +40,6 @@ export function countVersionChange(tx: Transaction, { db, fs }: FirestoreHandle,
   tx.set(summaryShardRef(db, shard), { ...incrementsOf(fs, delta), ...blessing }, { merge: true });
 }
 
-/** Each family's last blessing as the shards hold it (the latest of theirs), null when never blessed. */
 /** Every family's last blessing noted on the shards (families never blessed are absent). */
 export async function readLastBlessings(db: Firestore): Promise<Record<string, string>> {
   const shards = await db.getAll(...summaryShardRefs(db));
@@ -102,7 +101,11 @@ function countsOf(data: Record<string, unknown> | undefined): SummaryCounts {
 
 /** The counts, or null when no shard exists yet (counters never initialised: the reconcile job does it). */
 export async function readSummaryCounters(db: Firestore): Promise<SummaryCounts | null> {
-  const shards = await db.getAll(...summaryShardRefs(db));
+  return storedCounts(await db.getAll(...summaryShardRefs(db)));
+}
+
+/** The shards' counts added up, or null when none exists yet. */
+function storedCounts(shards: DocumentSnapshot[]): SummaryCounts | null {
   if (!shards.some((s) => s.exists)) return null;
   return shards.reduce((sum, s) => addCounts(sum, countsOf(s.data())), zeroCounts());
 }
@@ -122,8 +125,7 @@ export async function reconcileSummaryCounters(handle: FirestoreHandle): Promise
   const { db } = handle;
   return transact(db, async (tx) => {
     const refs = summaryShardRefs(db);
-    const shards = await tx.getAll(...refs);
-    const stored = shards.some((s) => s.exists) ? shards.reduce((sum, s) => addCounts(sum, countsOf(s.data())), zeroCounts()) : null;
+    const stored = storedCounts(await tx.getAll(...refs));
     const counted = await countVersions(handle, (query) => tx.get(query));
     const repaired = !stored || SUMMARY_COUNTS.some((key) => stored[key] !== counted[key]);
     // Merged: the shards' other fields (families' last blessings) stay.
