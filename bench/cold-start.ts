@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
+import { EXTERNAL } from '../functions/build';
+import { API_NODE_OPTIONS } from '../functions/src/deployed-functions';
 import { freePort } from '../dev/lib/free-port';
 import { median, round } from './stats';
 
@@ -65,6 +68,18 @@ export interface ColdStartResult {
   ratioFirstListRest: number;
   /** The other options, side by side with the rows above (same runs, interleaved). */
   options: { label: string; ms: number; ratio: number | null }[];
+  /** The deployed first list ÷ the floor (the client and one query, nothing of the API): what the API's own code adds. */
+  ratioDeployedOverFloor: number;
+}
+
+/** The floor fixture, bundled as the API is (minified, the framework left in node_modules). */
+async function bundleFloor(): Promise<string> {
+  const outfile = join(ROOT, 'dist/bench/bare-firestore/index.js');
+  await build({
+    entryPoints: [join(__dirname, 'fixtures/bare-firestore/index.js')], outfile, bundle: true, platform: 'node', target: 'node20',
+    format: 'cjs', minify: true, external: EXTERNAL, legalComments: 'none', logLevel: 'warning',
+  });
+  return outfile;
 }
 
 export async function benchColdStart(env: Record<string, string>, token: string, runs = 5): Promise<ColdStartResult> {
@@ -75,7 +90,10 @@ export async function benchColdStart(env: Record<string, string>, token: string,
   // V8 code caches for the bundle, written by one run with the same flags as the measured ones.
   const cacheDir = mkdtempSync(join(tmpdir(), 'cold-code-cache-'));
   const preload = ['--require', join(__dirname, 'fixtures/code-cache/preload.js')];
+  const floor = await bundleFloor();
   await timeToFirst200(bundled, 'api', '/api/models', { ...rest, CODE_CACHE_DIR: cacheDir, CODE_CACHE_WRITE: '1' }, auth, { nodeArgs: preload, lingerMs: 1500 });
+  const deployed = `api bundled — first GET /api/models, REST (as deployed: NODE_OPTIONS=${API_NODE_OPTIONS})`;
+  const floorLabel = 'floor: bare function + the Firestore client + one query of the first list\'s shape (bundled, REST)';
   const cases: { label: string; run: () => Promise<number>; spawnToFirst200?: false }[] = [
     { label: 'bare', run: () => timeToFirst200(join(__dirname, 'fixtures/bare/index.js'), 'bare', '/', {}) },
     { label: 'health', run: () => timeToFirst200(unbundled, 'api', '/api/health', env) },
@@ -83,7 +101,8 @@ export async function benchColdStart(env: Record<string, string>, token: string,
     { label: 'listRest', run: () => timeToFirst200(unbundled, 'api', '/api/models', rest, auth) },
     { label: 'api bundled (dist/bundle, deployed) — GET /api/health', run: () => timeToFirst200(bundled, 'api', '/api/health', env) },
     { label: 'api bundled — first GET /api/models, gRPC', run: () => timeToFirst200(bundled, 'api', '/api/models', env, auth) },
-    { label: 'api bundled — first GET /api/models, REST (as deployed)', run: () => timeToFirst200(bundled, 'api', '/api/models', rest, auth) },
+    { label: deployed, run: () => timeToFirst200(bundled, 'api', '/api/models', { ...rest, NODE_OPTIONS: API_NODE_OPTIONS }, auth) },
+    { label: floorLabel, run: () => timeToFirst200(floor, 'bareFirestore', '/', rest) },
     { label: 'api bundled + V8 code cache (bench preload) — first GET /api/models, REST', run: () => timeToFirst200(bundled, 'api', '/api/models', { ...rest, CODE_CACHE_DIR: cacheDir }, auth, { nodeArgs: preload }) },
     { label: 'api bundled — first GET /api/models, REST, sent 1 s after listen (send → 200)', run: () => timeToFirst200(bundled, 'api', '/api/models', rest, auth, { headStartMs: 1000 }), spawnToFirst200: false },
   ];
@@ -94,11 +113,14 @@ export async function benchColdStart(env: Record<string, string>, token: string,
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }
-  const [b, health, list, listRest, ...others] = samples.map((xs) => median(xs));
+  const medians = samples.map((xs) => median(xs));
+  const [b, health, list, listRest, ...others] = medians;
+  const medianOf = (label: string) => medians[cases.findIndex((c) => c.label === label)]!;
   return {
     runs, bareMs: round(b!), apiHealthMs: round(health!), apiFirstListMs: round(list!), apiFirstListRestMs: round(listRest!),
     ratioHealth: round(health! / b!, 2), ratioFirstList: round(list! / b!, 2), ratioFirstListRest: round(listRest! / b!, 2),
     options: others.map((ms, k) => ({ label: cases[k + 4]!.label, ms: round(ms!), ratio: cases[k + 4]!.spawnToFirst200 === false ? null : round(ms! / b!, 2) })),
+    ratioDeployedOverFloor: round(medianOf(deployed) / medianOf(floorLabel), 2),
   };
 }
 
@@ -125,6 +147,7 @@ if (require.main === module) {
       row('api (dist/functions) — first GET /api/models, gRPC', r.apiFirstListMs, r.ratioFirstList);
       row('api (dist/functions) — first GET /api/models, REST', r.apiFirstListRestMs, r.ratioFirstListRest);
       for (const o of r.options) row(o.label, o.ms, o.ratio);
+      console.log(`deployed first list ÷ floor: ${r.ratioDeployedOverFloor.toFixed(2)}×`);
     } finally {
       await db.terminate();
       await emulator.stop();
