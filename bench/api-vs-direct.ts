@@ -38,18 +38,17 @@ export interface Call {
 
 /**
  * GETs through the API in process: supertest against the functions-framework server. The server
- * listens once and the client keeps its connection alive, as a deployed instance and a browser do
- * (supertest otherwise opens and closes a listener for every request, which no deployment pays).
+ * listens once and the client keeps its connection alive, as a deployed instance and a browser do.
+ * Requests wait for that listen: supertest takes a server not yet listening for one of its own and
+ * closes and reopens it around every request, which no deployment pays.
  */
 export function apiGetter(name: string, config: ApiConfig, token: string): (route: string) => Promise<request.Response> {
   http(name, buildApi(config));
   const server = getTestServer(name).listen(0, '127.0.0.1').unref();
-  // Requests wait for the listen: supertest starts a server that is not yet listening itself, and
-  // then closes and reopens it around every request, a new connection each time.
   const listening = once(server, 'listening');
   const agent = new Agent({ keepAlive: true });
   return async (route) => {
-    if (!server.listening) await listening;
+    await listening;
     const res = await request(server).get(route).agent(agent).set('Authorization', `Bearer ${token}`);
     if (res.status !== 200) throw new Error(`${route} answered ${res.status}`);
     return res;

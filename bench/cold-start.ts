@@ -76,7 +76,7 @@ export interface ColdStartResult {
 async function bundleFloor(): Promise<string> {
   const outfile = join(ROOT, 'dist/bench/bare-firestore/index.js');
   await build({
-    entryPoints: [join(__dirname, 'fixtures/bare-firestore/index.js')], outfile, bundle: true, platform: 'node', target: 'node20',
+    entryPoints: [join(__dirname, 'fixtures/bare-firestore/index.ts')], outfile, bundle: true, platform: 'node', target: 'node20',
     format: 'cjs', minify: true, external: EXTERNAL, legalComments: 'none', logLevel: 'warning',
   });
   return outfile;

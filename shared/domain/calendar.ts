@@ -274,7 +274,8 @@ function historicalByDay(window: CalendarWindow, history: RunHistory, scheduleNa
     }
     entry.runs += runs.count;
     entry.statuses[runs.status] = (entry.statuses[runs.status] ?? 0) + runs.count;
-    if (!(latestCount.get(entry)! >= runs.at)) latestCount.set(entry, runs.at);
+    const latest = latestCount.get(entry);
+    if (latest === undefined || runs.at > latest) latestCount.set(entry, runs.at);
   }
   for (const [entry, at] of latestCount) entry.at = isoInstant(at);
   // The latest sample of each entry's day gives it the seed's run fields.
